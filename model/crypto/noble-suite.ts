@@ -1,0 +1,159 @@
+/**
+ * The default crypto suite, built on @noble/ciphers, @noble/curves and @noble/hashes: pure
+ * JavaScript, audited, the same on every host. @noble/ciphers has no XTS; it is built here on
+ * noble's AES core (see ./xts.ts).
+ * @module
+ */
+import { gcm, unsafe } from '@noble/ciphers/aes.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256, p521 } from '@noble/curves/nist.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import {
+  CURVE_FIELD_BYTES,
+  type CryptoSuite,
+  type CurveName,
+  type DigestState,
+  type EcPoint,
+  type HashName,
+  type Sealed,
+} from './suite.js';
+import { splitXtsKey, xts, type WordBlockFn, type XtsKeySchedule } from './xts.js';
+
+const HASHES = { sha256, sha512 } as const;
+const CURVES = { p256, p521 } as const;
+
+type NobleSha512 = ReturnType<typeof sha512.create>;
+
+/** Immutable wrapper over noble's incremental SHA-512: every update works on a clone. */
+class NobleDigest implements DigestState {
+  constructor(private readonly h: NobleSha512) {}
+  update(data: Uint8Array): DigestState {
+    return new NobleDigest(this.h.clone().update(data));
+  }
+  digest(): Uint8Array {
+    return this.h.clone().digest();
+  }
+}
+
+function wordFn(xk: Uint32Array, direction: 'encrypt' | 'decrypt'): WordBlockFn {
+  const f = direction === 'encrypt' ? unsafe.encrypt : unsafe.decrypt;
+  return (w, i) => {
+    const r = f(xk, w[i] ?? 0, w[i + 1] ?? 0, w[i + 2] ?? 0, w[i + 3] ?? 0);
+    w[i] = r.s0;
+    w[i + 1] = r.s1;
+    w[i + 2] = r.s2;
+    w[i + 3] = r.s3;
+  };
+}
+
+// Expanding an AES key costs about as much as a few blocks; XTS over 4 KiB pages re-uses the same
+// key for every page of an image, so the schedules of the last key are kept.
+let cachedKey: Uint8Array | undefined;
+let cachedSchedules: { enc: XtsKeySchedule; dec: XtsKeySchedule } | undefined;
+
+function schedules(key: Uint8Array): { enc: XtsKeySchedule; dec: XtsKeySchedule } {
+  if (cachedSchedules && cachedKey && cachedKey.length === key.length && cachedKey.every((b, i) => b === key[i])) {
+    return cachedSchedules;
+  }
+  const [k1, k2] = splitXtsKey(key);
+  const tweak = wordFn(unsafe.expandKeyLE(k2), 'encrypt');
+  const s = {
+    enc: { data: wordFn(unsafe.expandKeyLE(k1), 'encrypt'), tweak },
+    dec: { data: wordFn(unsafe.expandKeyDecLE(k1), 'decrypt'), tweak },
+  };
+  cachedKey = Uint8Array.from(key);
+  cachedSchedules = s;
+  return s;
+}
+
+function point(curve: CurveName, p: EcPoint): Uint8Array {
+  const n = CURVE_FIELD_BYTES[curve];
+  if (p.x.length !== n || p.y.length !== n) {
+    throw new RangeError(`${curve} point coordinates must be ${n} bytes each`);
+  }
+  return concatBytes(Uint8Array.of(4), p.x, p.y);
+}
+
+function checkScalar(curve: CurveName, d: Uint8Array): void {
+  const n = CURVE_FIELD_BYTES[curve];
+  if (d.length !== n) throw new RangeError(`${curve} private key must be ${n} bytes, got ${d.length}`);
+}
+
+function checkGcm(key: Uint8Array, iv: Uint8Array): void {
+  if (key.length !== 32) throw new RangeError(`AES-256-GCM key must be 32 bytes, got ${key.length}`);
+  if (iv.length !== 12) throw new RangeError(`AES-GCM IV must be 12 bytes, got ${iv.length}`);
+}
+
+/** The suite on @noble: the model's default. */
+export const nobleSuite: CryptoSuite = {
+  name: 'noble',
+  sha256: (...parts) => sha256(concatBytes(...parts)),
+  sha512: (...parts) => sha512(concatBytes(...parts)),
+  sha512Init: () => new NobleDigest(sha512.create()),
+  hmac: (hash: HashName, key, data) => hmac(HASHES[hash], key, data),
+  hkdf: (hash: HashName, ikm, salt, info, length) => hkdf(HASHES[hash], ikm, salt, info, length),
+
+  aesXtsEncrypt: (key, tweak, data) => xts(true, schedules(key).enc, tweak, data),
+  aesXtsDecrypt: (key, tweak, data) => xts(false, schedules(key).dec, tweak, data),
+
+  aesGcmEncrypt(key, iv, plaintext, aad): Sealed {
+    checkGcm(key, iv);
+    const out = gcm(key, iv, aad).encrypt(plaintext);
+    return { ciphertext: out.slice(0, plaintext.length), tag: out.slice(plaintext.length) };
+  },
+  aesGcmDecrypt(key, iv, ciphertext, tag, aad) {
+    checkGcm(key, iv);
+    if (tag.length !== 16) throw new RangeError(`AES-GCM tag must be 16 bytes, got ${tag.length}`);
+    try {
+      return gcm(key, iv, aad).decrypt(concatBytes(ciphertext, tag));
+    } catch {
+      return undefined; // noble signals a tag mismatch by throwing; the suite's contract is undefined
+    }
+  },
+
+  ecPublicKey(curve, privateKey) {
+    checkScalar(curve, privateKey);
+    if (!CURVES[curve].utils.isValidSecretKey(privateKey)) return undefined;
+    const pub = CURVES[curve].getPublicKey(privateKey, false);
+    const n = CURVE_FIELD_BYTES[curve];
+    return { x: pub.slice(1, 1 + n), y: pub.slice(1 + n) };
+  },
+  ecdh(curve, privateKey, publicKey) {
+    checkScalar(curve, privateKey);
+    const pub = point(curve, publicKey);
+    if (!CURVES[curve].utils.isValidSecretKey(privateKey) || !CURVES[curve].utils.isValidPublicKey(pub, false)) {
+      return undefined;
+    }
+    return CURVES[curve].getSharedSecret(privateKey, pub, true).slice(1);
+  },
+  ecdsaSign(curve, hash, privateKey, message) {
+    checkScalar(curve, privateKey);
+    const digest = HASHES[hash](message);
+    return CURVES[curve].sign(digest, privateKey, { prehash: false, lowS: true, format: 'compact' });
+  },
+  ecdsaVerify(curve, hash, publicKey, message, signature) {
+    if (signature.length !== 2 * CURVE_FIELD_BYTES[curve]) return false;
+    try {
+      const digest = HASHES[hash](message);
+      return CURVES[curve].verify(signature, digest, point(curve, publicKey), {
+        prehash: false,
+        lowS: false,
+        format: 'compact',
+      });
+    } catch {
+      return false; // malformed point or signature encoding
+    }
+  },
+  ed25519PublicKey: (privateKey) => ed25519.getPublicKey(privateKey),
+  ed25519Sign: (privateKey, message) => ed25519.sign(message, privateKey),
+  ed25519Verify(publicKey, message, signature) {
+    try {
+      return ed25519.verify(signature, message, publicKey);
+    } catch {
+      return false;
+    }
+  },
+};

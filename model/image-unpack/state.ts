@@ -1,0 +1,82 @@
+/**
+ * What the firmware keeps per secure guest for incremental image decryption.
+ *
+ * The slice is generic: the platform's guest record is this slice plus the slices of other
+ * mechanisms, and the reducers here return the whole record with only their fields changed.
+ * @module
+ */
+import { Map as PMap, Set as PSet } from 'immutable';
+import type { DigestState, EcPoint } from '../crypto/suite.js';
+import type { SeHeader } from './header-codec.js';
+import type { HeaderSecrets } from './header-keys.js';
+
+/** The largest guest the model accepts: 2^26 pages of 4 KiB (256 GiB). */
+export const MAX_GUEST_PAGES = 2 ** 26;
+
+/**
+ * Where a guest is in its life:
+ * - `created`: a secure configuration exists, no header yet;
+ * - `unpacking`: the header was accepted, pages may be unpacked;
+ * - `verified`: the integrity check passed, the guest may start;
+ * - `verify-failed`: the integrity check failed; recorded for good, the guest can never start;
+ * - `running`: started.
+ */
+export type GuestPhase = 'created' | 'unpacking' | 'verified' | 'verify-failed' | 'running';
+
+/** One of the firmware's host key pairs (P-521), with the hash key slots are found by. */
+export interface HostKey {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: EcPoint;
+  /** SHA-256 of the public key as the header stores it (PHKH). */
+  readonly phkh: Uint8Array;
+}
+
+/** What the firmware learned from an accepted header: kept inside the trust boundary. */
+export interface OpenedImage {
+  readonly header: SeHeader;
+  /** The header exactly as the hypervisor handed it over (public: it is ciphertext). */
+  readonly headerBytes: Uint8Array;
+  readonly slotIndex: number;
+  readonly secrets: HeaderSecrets;
+  /** PCF bit 35: components are stored in plaintext and not decrypted at unpack. */
+  readonly noDecryption: boolean;
+}
+
+/** Which integrity check of verify failed. */
+export type VerifyCheck = 'pld' | 'ald' | 'tld' | 'nep';
+
+/** The image-unpack slice of a secure guest. */
+export interface UnpackGuest {
+  /** Size of guest memory in 4 KiB pages, fixed at creation. */
+  readonly memoryPages: number;
+  readonly phase: GuestPhase;
+  readonly image: OpenedImage | undefined;
+  /** Secure guest memory: page number → the page's plaintext. Persistent, so a step is O(log n). */
+  readonly memory: PMap<number, Uint8Array>;
+  /** Tweaks used by unpack for this image, as lower-case hex. */
+  readonly usedTweaks: PSet<string>;
+  /** Running page-list, address-list and tweak-list digests (SHA-512). */
+  readonly pld: DigestState | undefined;
+  readonly ald: DigestState | undefined;
+  readonly tld: DigestState | undefined;
+  /** Pages unpacked so far. */
+  readonly unpackedPages: number;
+  /** The check that failed at verify, once one has. */
+  readonly verifyFailure: VerifyCheck | undefined;
+}
+
+/** A fresh guest slice: created, no header, empty memory. */
+export function newUnpackGuest(memoryPages: number): UnpackGuest {
+  return {
+    memoryPages,
+    phase: 'created',
+    image: undefined,
+    memory: PMap(),
+    usedTweaks: PSet(),
+    pld: undefined,
+    ald: undefined,
+    tld: undefined,
+    unpackedPages: 0,
+    verifyFailure: undefined,
+  };
+}

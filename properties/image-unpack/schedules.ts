@@ -1,0 +1,190 @@
+/**
+ * The hypervisor as adversary: schedules of firmware calls built from an image's honest pages,
+ * then reordered, replayed, skipped, duplicated, moved, altered, or mixed with another image.
+ * @module
+ */
+import fc from 'fast-check';
+import { PAGE_SIZE } from '../../model/core/bytes.js';
+import type { Outcome } from '../../model/core/outcome.js';
+import type { Action, PlatformState, RejectionCode, Response } from '../../model/platform/index.js';
+import { step } from '../../model/platform/index.js';
+import type { CryptoSuite } from '../../model/crypto/suite.js';
+import type { TestImage } from './fixtures.js';
+
+/** A change to one page before the hypervisor hands it over. */
+export type PageMutation =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'flip-bit'; readonly bit: number }
+  | { readonly kind: 'move'; readonly deltaPages: number }
+  | { readonly kind: 'tweak'; readonly byte: number; readonly xor: number }
+  | { readonly kind: 'misalign'; readonly offset: number };
+
+/** One call of the hypervisor, relative to the image (and one foreign image). */
+export type Move =
+  | { readonly op: 'set-header'; readonly source: 'own' | 'foreign' }
+  | { readonly op: 'unpack'; readonly source: 'own' | 'foreign'; readonly page: number; readonly mutation: PageMutation }
+  | { readonly op: 'verify' }
+  | { readonly op: 'start' };
+
+const NONE: PageMutation = { kind: 'none' };
+
+/** The calls of an honest hypervisor: header, every page in image order, verify, start. */
+export function honestSchedule(pageCount: number): Move[] {
+  return [
+    { op: 'set-header', source: 'own' },
+    ...Array.from({ length: pageCount }, (_, page): Move => ({ op: 'unpack', source: 'own', page, mutation: NONE })),
+    { op: 'verify' },
+    { op: 'start' },
+  ];
+}
+
+/** Any page mutation other than none. */
+export const arbMutation: fc.Arbitrary<PageMutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip-bit' as const), bit: fc.nat(PAGE_SIZE * 8 - 1) }),
+  fc.record({ kind: fc.constant('move' as const), deltaPages: fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0) }),
+  fc.record({ kind: fc.constant('tweak' as const), byte: fc.nat(15), xor: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('misalign' as const), offset: fc.integer({ min: 1, max: PAGE_SIZE - 1 }) }),
+);
+
+/** One arbitrary move for an image of `pageCount` pages (foreign images have at least one page). */
+export function arbMove(pageCount: number): fc.Arbitrary<Move> {
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('set-header' as const), source: fc.constantFrom('own' as const, 'foreign' as const) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        op: fc.constant('unpack' as const),
+        source: fc.constantFrom('own' as const, 'own' as const, 'own' as const, 'foreign' as const),
+        page: fc.nat(Math.max(0, pageCount - 1)),
+        mutation: fc.oneof({ weight: 3, arbitrary: fc.constant(NONE) }, { weight: 1, arbitrary: arbMutation }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.constant({ op: 'verify' as const }) },
+    { weight: 1, arbitrary: fc.constant({ op: 'start' as const }) },
+  );
+}
+
+/** One edit of the honest schedule. */
+type Edit =
+  | { readonly kind: 'swap'; readonly i: number; readonly j: number }
+  | { readonly kind: 'drop'; readonly i: number }
+  | { readonly kind: 'duplicate'; readonly i: number }
+  | { readonly kind: 'insert'; readonly i: number; readonly move: Move }
+  | { readonly kind: 'mutate'; readonly i: number; readonly mutation: PageMutation };
+
+function applyEdit(moves: Move[], e: Edit): Move[] {
+  const n = moves.length;
+  if (n === 0) return moves;
+  const i = e.i % n;
+  const out = [...moves];
+  switch (e.kind) {
+    case 'swap': {
+      const j = e.j % n;
+      [out[i], out[j]] = [out[j] as Move, out[i] as Move];
+      return out;
+    }
+    case 'drop':
+      out.splice(i, 1);
+      return out;
+    case 'duplicate':
+      out.splice(i, 0, out[i] as Move);
+      return out;
+    case 'insert':
+      out.splice(i, 0, e.move);
+      return out;
+    case 'mutate': {
+      const m = out[i] as Move;
+      if (m.op === 'unpack') out[i] = { ...m, mutation: e.mutation };
+      return out;
+    }
+  }
+}
+
+/**
+ * Schedules for an image of `pageCount` pages: the honest one, the honest one with a few edits
+ * (the interesting near misses), or calls at random.
+ */
+export function arbSchedule(pageCount: number): fc.Arbitrary<Move[]> {
+  const honest = honestSchedule(pageCount);
+  const index = fc.nat(1000);
+  const edit: fc.Arbitrary<Edit> = fc.oneof(
+    fc.record({ kind: fc.constant('swap' as const), i: index, j: index }),
+    fc.record({ kind: fc.constant('drop' as const), i: index }),
+    fc.record({ kind: fc.constant('duplicate' as const), i: index }),
+    fc.record({ kind: fc.constant('insert' as const), i: index, move: arbMove(pageCount) }),
+    fc.record({ kind: fc.constant('mutate' as const), i: index, mutation: arbMutation }),
+  );
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(honest) },
+    { weight: 4, arbitrary: fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => edits.reduce(applyEdit, honest)) },
+    { weight: 2, arbitrary: fc.array(arbMove(pageCount), { maxLength: 2 * pageCount + 6 }) },
+  );
+}
+
+/** The concrete action of a move against `guest`. */
+export function actionOf(move: Move, guest: number, own: TestImage, foreign: TestImage): Action {
+  switch (move.op) {
+    case 'set-header':
+      return { kind: 'set-header', guest, header: (move.source === 'own' ? own : foreign).header };
+    case 'verify':
+      return { kind: 'verify', guest };
+    case 'start':
+      return { kind: 'start', guest };
+    case 'unpack': {
+      const img = move.source === 'own' ? own : foreign;
+      const p = img.pages[move.page % img.pages.length];
+      if (p === undefined) return { kind: 'verify', guest }; // images always have pages; keeps the type total
+      const m = move.mutation;
+      let { address, tweak, stored: page } = p;
+      if (m.kind === 'flip-bit') {
+        page = Uint8Array.from(page);
+        page[m.bit >> 3] = (page[m.bit >> 3] ?? 0) ^ (1 << (m.bit & 7));
+      } else if (m.kind === 'move') {
+        address += BigInt(m.deltaPages * PAGE_SIZE);
+      } else if (m.kind === 'tweak') {
+        tweak = Uint8Array.from(tweak);
+        tweak[m.byte] = (tweak[m.byte] ?? 0) ^ m.xor;
+      } else if (m.kind === 'misalign') {
+        address += BigInt(m.offset);
+      }
+      return { kind: 'unpack', guest, address, tweak, page };
+    }
+  }
+}
+
+/** One entry of a run: the action and what the platform answered. */
+export interface TraceEntry {
+  readonly action: Action;
+  readonly outcome: Outcome<Response, RejectionCode>;
+  /** The platform after the step. */
+  readonly after: PlatformState;
+}
+
+/** A schedule run on a fresh guest of a platform. */
+export interface ScheduleRun {
+  readonly guest: number;
+  readonly created: Outcome<Response, RejectionCode>;
+  readonly trace: readonly TraceEntry[];
+  readonly final: PlatformState;
+}
+
+/** Creates a guest big enough for `own` and runs `moves` against it. */
+export function runSchedule(
+  initial: PlatformState,
+  suite: CryptoSuite,
+  own: TestImage,
+  foreign: TestImage,
+  moves: readonly Move[],
+): ScheduleRun {
+  const created = step(initial, { kind: 'create-guest', memoryPages: own.memoryPages }, suite);
+  const guest = created.outcome.kind === 'accepted' && 'guest' in created.outcome.response ? created.outcome.response.guest : -1;
+  let state = created.state;
+  const trace: TraceEntry[] = [];
+  for (const move of moves) {
+    const action = actionOf(move, guest, own, foreign);
+    const s = step(state, action, suite);
+    state = s.state;
+    trace.push({ action, outcome: s.outcome, after: state });
+  }
+  return { guest, created: created.outcome, trace, final: state };
+}

@@ -1,0 +1,146 @@
+/**
+ * Failure conditions one at a time, then in pairs, as conformance suites pin them: from a guest
+ * part-way through an honest unpack, one call with one fault (or two) must be rejected with
+ * exactly the code the spec gives, and the state must stay as it was.
+ * @module
+ */
+import fc from 'fast-check';
+import { PAGE_SIZE } from '../../model/core/bytes.js';
+import type { RejectionCode } from '../../model/platform/index.js';
+import { step, type Action, type PlatformState } from '../../model/platform/index.js';
+import { MAX_GUEST_PAGES } from '../../model/image-unpack/state.js';
+import { defineProperty } from '../property.js';
+import { arbImage, platform, SUITE, type TestImage } from './fixtures.js';
+import { honestSchedule, runSchedule } from './schedules.js';
+
+/** A fault to inject, and the code the spec fixes for it. */
+type Fault =
+  | 'short-page'
+  | 'short-tweak'
+  | 'misaligned'
+  | 'out-of-range'
+  | 'misaligned+out-of-range'
+  | 'already-unpacked'
+  | 'tweak-reused'
+  | 'already-unpacked+tweak-reused'
+  | 'too-many-pages'
+  | 'too-many-pages+tweak-reused'
+  | 'short-page+misaligned'
+  | 'set-header-again'
+  | 'start-unverified'
+  | 'unknown-guest'
+  | 'destroyed-guest'
+  | 'bad-memory-size';
+
+const EXPECTED: Readonly<Record<Fault, RejectionCode>> = {
+  'short-page': 'INVALID_LENGTH',
+  'short-tweak': 'INVALID_LENGTH',
+  misaligned: 'ADDRESS_NOT_ALIGNED',
+  'out-of-range': 'ADDRESS_OUT_OF_RANGE',
+  'misaligned+out-of-range': 'ADDRESS_NOT_ALIGNED',
+  'already-unpacked': 'ADDRESS_ALREADY_UNPACKED',
+  'tweak-reused': 'TWEAK_REUSED',
+  'already-unpacked+tweak-reused': 'ADDRESS_ALREADY_UNPACKED',
+  'too-many-pages': 'TOO_MANY_PAGES',
+  'too-many-pages+tweak-reused': 'TOO_MANY_PAGES',
+  'short-page+misaligned': 'INVALID_LENGTH',
+  'set-header-again': 'INVALID_STATE',
+  'start-unverified': 'NOT_VERIFIED',
+  'unknown-guest': 'GUEST_NOT_FOUND',
+  'destroyed-guest': 'GUEST_NOT_FOUND',
+  'bad-memory-size': 'INVALID_MEMORY_SIZE',
+};
+
+const FAULTS = Object.keys(EXPECTED) as Fault[];
+
+/** The state after `done` honest unpacks, the guest, and the faulty action. */
+function inject(image: TestImage, done: number, fault: Fault): { state: PlatformState; action: Action } {
+  const all = fault.startsWith('too-many-pages');
+  const n = all ? image.pages.length : Math.min(done, image.pages.length - 1);
+  const prefix = honestSchedule(image.pages.length).slice(0, 1 + n);
+  const run = runSchedule(platform(), SUITE, image, image, prefix);
+  const g = run.guest;
+  const next = image.pages[n] ?? image.pages[0];
+  const first = image.pages[0];
+  if (next === undefined || first === undefined) throw new Error('test images have at least one page');
+  const end = BigInt(image.memoryPages) * BigInt(PAGE_SIZE);
+  const unpack = (over: Partial<Extract<Action, { kind: 'unpack' }>>): Action => ({
+    kind: 'unpack',
+    guest: g,
+    address: next.address,
+    tweak: next.tweak,
+    page: next.stored,
+    ...over,
+  });
+  const action = ((): Action => {
+    switch (fault) {
+      case 'short-page':
+        return unpack({ page: next.stored.subarray(0, PAGE_SIZE - 1) });
+      case 'short-tweak':
+        return unpack({ tweak: next.tweak.subarray(0, 15) });
+      case 'misaligned':
+        return unpack({ address: next.address + 8n });
+      case 'out-of-range':
+        return unpack({ address: end });
+      case 'misaligned+out-of-range':
+        return unpack({ address: end + 8n });
+      // The three below run with at least one page unpacked (see the predicate), so page 0 is in.
+      case 'already-unpacked':
+        return unpack({ address: first.address });
+      case 'tweak-reused':
+        return unpack({ tweak: first.tweak, address: end - BigInt(PAGE_SIZE) });
+      case 'already-unpacked+tweak-reused':
+        return unpack({ address: first.address, tweak: first.tweak });
+      case 'too-many-pages':
+        return unpack({ address: end - BigInt(PAGE_SIZE), tweak: new Uint8Array(16).fill(0xee) });
+      case 'too-many-pages+tweak-reused':
+        return unpack({ address: end - BigInt(PAGE_SIZE), tweak: first.tweak });
+      case 'short-page+misaligned':
+        return unpack({ address: next.address + 1n, page: new Uint8Array(1) });
+      case 'set-header-again':
+        return { kind: 'set-header', guest: g, header: image.header };
+      case 'start-unverified':
+        return { kind: 'start', guest: g };
+      case 'unknown-guest':
+        return { kind: 'verify', guest: g + 1000 };
+      case 'destroyed-guest':
+        return { kind: 'verify', guest: g };
+      case 'bad-memory-size':
+        return { kind: 'create-guest', memoryPages: done % 2 === 0 ? 0 : MAX_GUEST_PAGES + 1 };
+    }
+  })();
+  const state = fault === 'destroyed-guest' ? step(run.final, { kind: 'destroy-guest', guest: g }, SUITE).state : run.final;
+  return { state, action };
+}
+
+/** REQ-UNPACK-2 and -6 to -10, -13, -16, -1, REQ-PLATFORM-2: one fault, or a pair, gives the spec's code. */
+export const singleFaultCodes = defineProperty({
+  mechanism: 'image-unpack',
+  name: 'fault-codes-and-priority',
+  requirements: [
+    'REQ-UNPACK-1',
+    'REQ-UNPACK-2',
+    'REQ-UNPACK-6',
+    'REQ-UNPACK-7',
+    'REQ-UNPACK-8',
+    'REQ-UNPACK-9',
+    'REQ-UNPACK-10',
+    'REQ-UNPACK-13',
+    'REQ-UNPACK-16',
+    'REQ-PLATFORM-2',
+  ],
+  statement:
+    'Each failure condition alone, and each pair of conditions, is rejected with the code the spec fixes, and leaves the state unchanged.',
+  arbitrary: fc.tuple(arbImage, fc.nat(8), fc.constantFrom(...FAULTS)),
+  predicate: ([image, done, fault]) => {
+    // Faults that need a page already unpacked are meaningless at the very first page.
+    const needsPrior = fault === 'already-unpacked' || fault === 'tweak-reused' || fault === 'already-unpacked+tweak-reused';
+    const k = needsPrior && image.pages.length < 2 ? -1 : needsPrior ? 1 + (done % (image.pages.length - 1)) : done;
+    if (k < 0) return true;
+    const { state, action } = inject(image, k, fault);
+    const s = step(state, action, SUITE);
+    if (s.outcome.kind !== 'rejected') throw new Error(`${fault}: accepted`);
+    if (s.outcome.code !== EXPECTED[fault]) throw new Error(`${fault}: got ${s.outcome.code}, spec says ${EXPECTED[fault]}`);
+    return s.state === state;
+  },
+});

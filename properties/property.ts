@@ -1,0 +1,101 @@
+/**
+ * Properties as data: each is a value naming its mechanism, the requirements it checks, an
+ * arbitrary and a predicate, so that the test suite, the campaign CLI and later the conformance
+ * checker all run the same properties.
+ * @module
+ */
+import fc from 'fast-check';
+import type { RequirementId } from '../model/core/outcome.js';
+
+/** The ten mechanisms, by folder name, in the order of the seeds. */
+export const MECHANISMS = [
+  'secure-ipl',
+  'image-unpack',
+  'request-controls',
+  'hsm-binding',
+  'startup-order',
+  'secure-dump',
+  'secure-interception',
+  'shrouded-deployment',
+  'migration',
+  'confidential-boot',
+] as const;
+
+/** A mechanism's folder name. */
+export type MechanismName = (typeof MECHANISMS)[number];
+
+/** True when `name` is one of the ten mechanisms. */
+export function isMechanismName(name: string): name is MechanismName {
+  return (MECHANISMS as readonly string[]).includes(name);
+}
+
+/**
+ * A property of the model. The predicate returns false or throws when the model breaks it.
+ * Predicates must be pure functions of their input: fast-check replays them while shrinking.
+ */
+export interface ModelProperty<T = unknown> {
+  readonly mechanism: MechanismName;
+  /** Short kebab-case name, unique within the mechanism. */
+  readonly name: string;
+  /** The requirements this property checks. */
+  readonly requirements: readonly RequirementId[];
+  /** One sentence: what must hold. */
+  readonly statement: string;
+  readonly arbitrary: fc.Arbitrary<T>;
+  // Method syntax on purpose: it lets a ModelProperty<T> stand in a list of ModelProperty<unknown>
+  // (the registry), while each property stays typed over its own input.
+  predicate(input: T): boolean | void;
+}
+
+/** Declares a property; the identity function, there to infer `T` and to read well. */
+export function defineProperty<T>(p: ModelProperty<T>): ModelProperty<T> {
+  return p;
+}
+
+/** The result of running one property. */
+export interface PropertyRun {
+  readonly mechanism: MechanismName;
+  readonly name: string;
+  readonly requirements: readonly RequirementId[];
+  readonly runs: number;
+  readonly status: 'passed' | 'failed';
+  /** The seed of the run, to replay it. */
+  readonly seed: number;
+  readonly timeMs: number;
+  /** The shrunk failing input and the error, when the property failed. */
+  readonly counterexample?: string;
+  readonly error?: string;
+}
+
+/** Options of {@link runProperty}. */
+export interface RunOptions {
+  readonly numRuns: number;
+  readonly seed: number;
+  /** Clock for the report only; the property itself never reads it. Defaults to a zero clock. */
+  readonly now?: () => number;
+}
+
+/** Runs a property with fast-check and reports the result instead of throwing. */
+export function runProperty<T>(p: ModelProperty<T>, options: RunOptions): PropertyRun {
+  const now = options.now ?? (() => 0);
+  const t0 = now();
+  const details = fc.check(fc.property(p.arbitrary, (input) => p.predicate(input)), {
+    numRuns: options.numRuns,
+    seed: options.seed,
+  });
+  const base = {
+    mechanism: p.mechanism,
+    name: p.name,
+    requirements: p.requirements,
+    runs: details.numRuns,
+    seed: options.seed,
+    timeMs: now() - t0,
+  };
+  if (!details.failed) return { ...base, status: 'passed' };
+  return {
+    ...base,
+    status: 'failed',
+    counterexample: fc.stringify(details.counterexample),
+    error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
+  };
+}

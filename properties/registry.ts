@@ -1,0 +1,12 @@
+/**
+ * Every registered property, for the test suite and the campaign alike.
+ * @module
+ */
+import { imageUnpackProperties } from './image-unpack/index.js';
+import type { ModelProperty } from './property.js';
+
+/**
+ * All properties of all mechanisms. Each is typed over its own input; the registry forgets the
+ * input type, which only fast-check itself handles.
+ */
+export const allProperties: readonly ModelProperty<unknown>[] = [...imageUnpackProperties];

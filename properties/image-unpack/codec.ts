@@ -24,8 +24,8 @@ export const arbHeader: fc.Arbitrary<SeHeader> = fc
       iv: bytes(12),
       nks: fc.constant(nks),
       sea: fc.constant(128 + 16 * extra),
-      nep: fc.bigUint(64),
-      pcf: fc.bigUint(64),
+      nep: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      pcf: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
       // P-521 coordinates are below 2^521: the top byte of 66 holds one bit.
       customerPublicKey: fc.record({
         x: bytes(66).map((b) => ((b[0] = (b[0] ?? 0) & 1), b)),

@@ -1,0 +1,96 @@
+/**
+ * Reads the real SE image vectors (`shared/vectors/se-images/`) for the tests: files, expected
+ * values, and host keys parsed from their PKCS#8 PEM with node:crypto. Read-only.
+ * @module
+ */
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hexToBytes, leftPad } from '../../model/core/bytes.js';
+import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
+import type { HostKeyPair } from '../../model/image-unpack/header-keys.js';
+
+/** The vectors' folder, relative to this file: /work/main/test/image-unpack → /work/shared. */
+export const SE_VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/se-images');
+
+if (!existsSync(path.join(SE_VECTORS, 'README.md'))) {
+  throw new Error(`SE image vectors not found at ${SE_VECTORS}: the tests need shared/vectors/se-images/`);
+}
+
+/** A JSON value of expected.json (its shape is checked by the tests that read it). */
+export type Expected = Record<string, unknown>;
+
+/** The folders that hold an expected.json, sorted. */
+export function vectorNames(): string[] {
+  return readdirSync(SE_VECTORS)
+    .filter((name) => existsSync(path.join(SE_VECTORS, name, 'expected.json')))
+    .sort();
+}
+
+/** A file of a vector (or of `loaders/`), as a fresh Uint8Array. */
+export function vectorFile(name: string, file: string): Uint8Array {
+  return new Uint8Array(readFileSync(path.join(SE_VECTORS, name, file)));
+}
+
+/** Whether a vector has a file. */
+export function hasFile(name: string, file: string): boolean {
+  return existsSync(path.join(SE_VECTORS, name, file));
+}
+
+/** A vector's expected.json. */
+export function expectedOf(name: string): Expected {
+  return JSON.parse(readFileSync(path.join(SE_VECTORS, name, 'expected.json'), 'utf8')) as Expected;
+}
+
+/** A field of a JSON object, as `T` (the test then compares it). */
+export function field<T>(o: unknown, ...keys: (string | number)[]): T {
+  let v: unknown = o;
+  for (const k of keys) v = (v as Record<string | number, unknown>)[k];
+  return v as T;
+}
+
+function base64url(s: string | undefined): Uint8Array {
+  return leftPad(new Uint8Array(Buffer.from(s ?? '', 'base64url')), 66);
+}
+
+/** A P-521 private key from a PKCS#8 PEM file of a vector. */
+export function hostKey(name: string, file: string): HostKeyPair {
+  const jwk = createPrivateKey(readFileSync(path.join(SE_VECTORS, name, file))).export({ format: 'jwk' });
+  return { privateKey: base64url(jwk.d), publicKey: { x: base64url(jwk.x), y: base64url(jwk.y) } };
+}
+
+/** A vector's host keys, in key slot order (expected.json `inputs.hostKeys`). */
+export function hostKeysOf(name: string, expected: Expected): HostKeyPair[] {
+  return field<string[]>(expected, 'inputs', 'hostKeys').map((f) => hostKey(name, f));
+}
+
+/**
+ * The customer key of a real image for the builder: its public key from the header, and an
+ * agreement function that uses the matching host private key (ECDH is symmetric).
+ */
+export function customerFromHosts(suite: CryptoSuite, customerPublic: EcPoint, hosts: readonly HostKeyPair[]) {
+  return {
+    publicKey: customerPublic,
+    agree: (hostPublic: EcPoint): Uint8Array | undefined => {
+      const host = hosts.find((h) => Buffer.compare(h.publicKey.x, hostPublic.x) === 0 && Buffer.compare(h.publicKey.y, hostPublic.y) === 0);
+      return host === undefined ? undefined : suite.ecdh('p521', host.privateKey, customerPublic);
+    },
+  };
+}
+
+/** A suite whose ECDH remembers its results: P-521 agreement dominates bit-flip sweeps. */
+export function memoisedEcdh(suite: CryptoSuite): CryptoSuite {
+  const memo = new Map<string, Uint8Array | undefined>();
+  return {
+    ...suite,
+    ecdh(curve, privateKey, publicKey) {
+      const key = `${curve}:${Buffer.from(privateKey).toString('hex')}:${Buffer.from(publicKey.x).toString('hex')}:${Buffer.from(publicKey.y).toString('hex')}`;
+      if (!memo.has(key)) memo.set(key, suite.ecdh(curve, privateKey, publicKey));
+      return memo.get(key);
+    },
+  };
+}
+
+/** Hex of expected.json to bytes. */
+export const bytesOf = (hex: string): Uint8Array => hexToBytes(hex);

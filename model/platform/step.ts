@@ -5,7 +5,7 @@
  */
 import { match } from 'ts-pattern';
 import { accept, reject, type Step } from '../core/outcome.js';
-import { defaultSuite } from '../crypto/index.js';
+import { nobleSuite } from '../crypto/noble-suite.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import * as unpack from '../image-unpack/reducer.js';
 import { UNPACK_REJECTIONS } from '../image-unpack/rejections.js';
@@ -41,7 +41,7 @@ function onGuest(
  * yields a step; a rejection names its code and requirement.
  * @requirement REQ-PLATFORM-1 REQ-PLATFORM-2
  */
-export function step(state: PlatformState, action: Action, suite: CryptoSuite = defaultSuite): PlatformStep {
+export function step(state: PlatformState, action: Action, suite: CryptoSuite = nobleSuite): PlatformStep {
   if (!isAction(action)) return refuse(state, 'MALFORMED_ACTION');
   return match<Action, PlatformStep>(action)
     .with({ kind: 'create-guest' }, (a) => {

@@ -46,8 +46,11 @@ function runFor(fn: () => unknown, ms: number): [number, bigint] {
   while (elapsed < budget) {
     elapsed += runBatch(fn, batch);
     calls += batch;
-    // Grow batches so the clock is read rarely relative to the work, but stay near the budget.
-    if (batch < 1 << 20) batch *= 2;
+    // Grow batches so the clock is read rarely relative to the work, but do not run much past
+    // the budget: the next batch is at most what the remaining time allows at the pace so far.
+    const perCall = Number(elapsed) / calls;
+    const remaining = Number(budget - elapsed);
+    batch = Math.max(1, Math.min(batch * 2, Math.ceil(remaining / Math.max(perCall, 1)), 1 << 20));
   }
   return [calls, elapsed];
 }

@@ -180,7 +180,7 @@ function fallbackSchedulesFor(key: Uint8Array): { enc: XtsKeySchedule; dec: XtsK
 }
 
 function xtsNode(encrypt: boolean, key: Uint8Array, tweak: Uint8Array, data: Uint8Array): Uint8Array {
-  splitXtsKey(key); // size check
+  if (key.length !== 32 && key.length !== 48 && key.length !== 64) splitXtsKey(key); // throws the RangeError
   checkXtsInput(tweak, data);
   const name = xtsCipherName(key);
   if (name === undefined) {
@@ -191,9 +191,7 @@ function xtsNode(encrypt: boolean, key: Uint8Array, tweak: Uint8Array, data: Uin
   // whole data unit (ciphertext stealing included) and `final` adds nothing, so it is skipped.
   // The output Buffer owns a fresh ArrayBuffer, so `own` re-views it without a copy.
   const c = encrypt ? createCipheriv(name, key, tweak) : createDecipheriv(name, key, tweak);
-  const out = c.update(data);
-  if (out.length !== data.length) throw new Error(`${name}: OpenSSL returned ${out.length} of ${data.length} bytes`);
-  return own(out);
+  return own(c.update(data));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,14 +247,6 @@ function ecdhWithKey(curve: CurveName, privateKey: Uint8Array): ReturnType<typeo
     return undefined; // ERR_CRYPTO_INVALID_KEYTYPE: "Private key is not valid for specified curve"
   }
   return e;
-}
-
-/** Left-pads a big-endian number to `length` bytes; a value that already fits exactly is owned. */
-function padTo(b: Uint8Array, length: number): Uint8Array {
-  if (b.length === length) return own(b);
-  const out = new Uint8Array(length);
-  out.set(b, length - b.length);
-  return out;
 }
 
 function toBase64Url(b: Uint8Array): string {
@@ -330,8 +320,9 @@ export const nodeSuite: CryptoSuite = {
     const e = ecdhWithKey(curve, privateKey);
     if (e === undefined) return undefined;
     try {
-      // OpenSSL checks that the point is on the curve with coordinates below p.
-      return padTo(e.computeSecret(uncompressed(publicKey)), CURVE_FIELD_BYTES[curve]);
+      // OpenSSL checks that the point is on the curve with coordinates below p, and returns X
+      // left-padded to the field size (66 bytes on P-521), as the interface asks.
+      return own(e.computeSecret(uncompressed(publicKey)));
     } catch {
       return undefined; // ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY
     }

@@ -1,14 +1,13 @@
-// Runs every registered image-unpack property, as the campaign does, at least 200 times each.
+// Runs every registered image-unpack property, as the campaign does, 200 times each.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { imageUnpackProperties } from '../../properties/image-unpack/index.js';
-
-const NUM_RUNS = 200;
+import { PROPERTY_RUNS } from '../runs.js';
 
 describe('image-unpack properties', () => {
   for (const p of imageUnpackProperties) {
     it(`${p.name} (${p.requirements.join(', ')})`, () => {
-      fc.assert(fc.property(p.arbitrary, (input) => p.predicate(input)), { numRuns: NUM_RUNS });
+      fc.assert(fc.property(p.arbitrary, (input) => p.predicate(input)), { numRuns: PROPERTY_RUNS });
     });
   }
 });

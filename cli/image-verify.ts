@@ -1,0 +1,264 @@
+/**
+ * `semodel image verify`: runs the platform model over an image as a hypervisor would load it:
+ * create a guest big enough for the image, set-header with the image's header, unpack every
+ * secured page in the order the IPIB lists them (address, tweak, stored page), verify, start.
+ * The firmware holds the host private keys given with `--host-key`.
+ * @module
+ */
+import { bytesToHex, equalBytes, hex64, PAGE_SIZE } from '../model/core/bytes.js';
+import type { RequirementId } from '../model/core/outcome.js';
+import { formatCodecError } from '../model/core/result.js';
+import { CHECK_OF_CODE } from '../model/image-unpack/checks.js';
+import { imageDigests } from '../model/image-unpack/image-pages.js';
+import type { ParsedImage } from '../model/image-unpack/image-layout.js';
+import { UNPACK_REJECTIONS, type UnpackCode } from '../model/image-unpack/rejections.js';
+import { MAX_GUEST_PAGES } from '../model/image-unpack/state.js';
+import { initialState, step, type Action, type PlatformState, type RejectionCode } from '../model/platform/index.js';
+import { parse } from './args.js';
+import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
+import { IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
+import { UsageError, type Io } from './io.js';
+
+export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
+
+Runs the firmware model over IMAGE as a hypervisor loads it: create a guest of at least
+IMAGE's size, set-header with its SE header, unpack each secured page in the order its IPIB
+lists them, verify, and start.
+  --host-key PEM   a host P-521 private key (PKCS#8 or SEC1 PEM) the firmware holds; repeatable.
+                   A public key or certificate cannot open a key slot and is refused.
+  --json           print the report as JSON:
+                   { "valid": boolean, "failedCheck": string | null, "code": string | null,
+                     "requirement": string | null, "step": string | null, "address": string | null,
+                     "pages": number, "unpacked": number, "keySlot": number | null,
+                     "hostKey": string | null, "started": boolean, "detail": string | null,
+                     "checks": { "header-format", "key-slot", "header-auth": "PASS" | "FAIL" | "NOT-RUN",
+                                 "pld", "ald", "tld", "nep": "PASS" | "FAIL" } }
+Prints 'valid: ...', or 'invalid: CHECK (CODE, REQUIREMENT) ...' where CHECK is the spec's check
+name (header-format, key-slot, header-auth, page-length, address, too-many-pages, tweak-reuse,
+pld, ald, tld, nep, not-verified), then a line with every check's result.
+Exit status: 0 the guest would start, 1 a check failed, 2 unusable input or arguments.`;
+
+/** Outcome of a check in a {@link VerifyReport}. */
+export type CheckResult = 'PASS' | 'FAIL' | 'NOT-RUN';
+
+/**
+ * What `semodel image verify --json` prints.
+ *
+ * - `valid`: the firmware accepted every call, verify passed and the guest started.
+ * - `failedCheck`, `code`, `requirement`: the check name (spec "Check names"), rejection code and
+ *   requirement ID of the first rejected call; null when valid.
+ * - `step`: the call that was rejected (`create-guest`, `set-header`, `unpack`, `verify`,
+ *   `start`), null when valid; `address`: for a rejected unpack, the page's guest address
+ *   (`0x` + 16 hex digits), else null.
+ * - `pages`: the secured pages the image's IPIB lists; `unpacked`: how many the firmware accepted.
+ * - `keySlot`: the key slot the firmware opened, and `hostKey` the file of the host key that
+ *   opened it; null when set-header failed.
+ * - `started`: the guest reached `running`.
+ * - `detail`: one line more about the failure (e.g. the header decoding error), or null.
+ * - `checks`: for information, each check's result: `header-format`, `key-slot`, `header-auth`
+ *   from set-header (`NOT-RUN` when an earlier one failed); `pld`, `ald`, `tld`, `nep` recomputed
+ *   over the stored pages the IPIB lists, in its order, against the header (as the vectors'
+ *   `expectedChecks` spell them), whether or not the run got that far.
+ */
+export interface VerifyReport {
+  readonly valid: boolean;
+  readonly failedCheck: string | null;
+  readonly code: string | null;
+  readonly requirement: RequirementId | null;
+  readonly step: string | null;
+  readonly address: string | null;
+  readonly pages: number;
+  readonly unpacked: number;
+  readonly keySlot: number | null;
+  readonly hostKey: string | null;
+  readonly started: boolean;
+  readonly detail: string | null;
+  readonly checks: Readonly<Record<'header-format' | 'key-slot' | 'header-auth', CheckResult> & Record<'pld' | 'ald' | 'tld' | 'nep', 'PASS' | 'FAIL'>>;
+}
+
+const HEADER_REASON_CODE = {
+  malformed: 'HEADER_MALFORMED',
+  'unsupported-version': 'UNSUPPORTED_VERSION',
+  'inconsistent-sizes': 'INCONSISTENT_SIZES',
+} as const satisfies Record<string, UnpackCode>;
+
+function checkOf(code: RejectionCode): string {
+  return Object.prototype.hasOwnProperty.call(CHECK_OF_CODE, code) ? CHECK_OF_CODE[code as UnpackCode] : code.toLowerCase().replaceAll('_', '-');
+}
+
+type DigestChecks = Record<'pld' | 'ald' | 'tld' | 'nep', 'PASS' | 'FAIL'>;
+
+/** PLD, ALD, TLD and NEP over the pages the IPIB lists, compared with the header's. */
+function digestChecks(parsed: ParsedImage): DigestChecks {
+  const d = imageDigests(IMAGE_SUITE, parsed.pages);
+  const h = parsed.header;
+  const r = (pass: boolean): 'PASS' | 'FAIL' => (pass ? 'PASS' : 'FAIL');
+  return { pld: r(equalBytes(d.pld, h.pld)), ald: r(equalBytes(d.ald, h.ald)), tld: r(equalBytes(d.tld, h.tld)), nep: r(d.nep === h.nep) };
+}
+
+/** The set-header checks, given the code that stopped set-header (or none). */
+function headerChecks(code: RejectionCode | undefined): Record<'header-format' | 'key-slot' | 'header-auth', CheckResult> {
+  const order = ['header-format', 'key-slot', 'header-auth'] as const;
+  const failed = code === undefined ? -1 : order.indexOf(checkOf(code) as (typeof order)[number]);
+  const out = { 'header-format': 'PASS', 'key-slot': 'PASS', 'header-auth': 'PASS' } as Record<(typeof order)[number], CheckResult>;
+  if (code === undefined) return out;
+  order.forEach((c, i) => {
+    out[c] = failed < 0 ? 'NOT-RUN' : i < failed ? 'PASS' : i === failed ? 'FAIL' : 'NOT-RUN';
+  });
+  return out;
+}
+
+/** Runs the platform over a parsed image with the given host keys. */
+export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[]): VerifyReport {
+  const privates = keys.map((k) => k.privateKey).filter((d): d is Uint8Array => d !== undefined);
+  const initial = initialState(IMAGE_SUITE, privates);
+  if (initial === undefined) throw new UsageError('a host private key is not a valid P-521 scalar');
+  const pages = parsed.pages.length;
+  const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
+  if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
+  const digests = digestChecks(parsed);
+
+  let state: PlatformState = initial;
+  let unpacked = 0;
+  const base = { pages, digests };
+  const run = (action: Action) => {
+    const s = step(state, action, IMAGE_SUITE);
+    state = s.state;
+    return s.outcome;
+  };
+  const created = run({ kind: 'create-guest', memoryPages });
+  if (created.kind === 'rejected' || !('guest' in created.response)) {
+    const code = created.kind === 'rejected' ? created.code : 'INVALID_MEMORY_SIZE';
+    return failure(base, 'create-guest', code, 0, null, null);
+  }
+  const guest = created.response.guest;
+
+  const header = run({ kind: 'set-header', guest, header: parsed.headerBytes });
+  if (header.kind === 'rejected') return failure(base, 'set-header', header.code, 0, null, null);
+  const slot = state.guests.get(guest)?.image?.slotIndex ?? null;
+  const slotPhkh = slot === null ? undefined : parsed.header.keySlots[slot]?.phkh;
+  const opener = slotPhkh === undefined ? null : (keys.find((k) => equalBytes(k.phkh, slotPhkh))?.path ?? null);
+  const opened = { keySlot: slot, hostKey: opener };
+
+  for (const page of parsed.pages) {
+    const o = run({ kind: 'unpack', guest, address: page.address, tweak: page.tweak, page: page.stored });
+    if (o.kind === 'rejected') {
+      return failure(base, 'unpack', o.code, unpacked, opened, `page ${hex64(page.address)} (tweak ${bytesToHex(page.tweak)}), page ${unpacked + 1} of ${pages}`, page.address);
+    }
+    unpacked++;
+  }
+  const verified = run({ kind: 'verify', guest });
+  if (verified.kind === 'rejected') return failure(base, 'verify', verified.code, unpacked, opened, `after ${unpacked} pages`);
+  const started = run({ kind: 'start', guest });
+  if (started.kind === 'rejected') return failure(base, 'start', started.code, unpacked, opened, null);
+  return {
+    valid: true,
+    failedCheck: null,
+    code: null,
+    requirement: null,
+    step: null,
+    address: null,
+    pages,
+    unpacked,
+    ...opened,
+    started: true,
+    detail: null,
+    checks: { ...headerChecks(undefined), ...digests },
+  };
+}
+
+function requirementOf(code: RejectionCode): RequirementId | null {
+  return Object.prototype.hasOwnProperty.call(UNPACK_REJECTIONS, code) ? UNPACK_REJECTIONS[code as UnpackCode] : null;
+}
+
+function failure(
+  base: { pages: number; digests: DigestChecks },
+  stepName: string,
+  code: RejectionCode,
+  unpacked: number,
+  opened: { keySlot: number | null; hostKey: string | null } | null,
+  detail: string | null,
+  address?: bigint,
+): VerifyReport {
+  return {
+    valid: false,
+    failedCheck: checkOf(code),
+    code,
+    requirement: requirementOf(code),
+    step: stepName,
+    address: address === undefined ? null : hex64(address),
+    pages: base.pages,
+    unpacked,
+    keySlot: opened?.keySlot ?? null,
+    hostKey: opened?.hostKey ?? null,
+    started: false,
+    detail,
+    checks: { ...headerChecks(stepName === 'set-header' ? code : undefined), ...base.digests },
+  };
+}
+
+/** The report of an image whose header does not decode: set-header would reject it. */
+function headerFormatFailure(reason: keyof typeof HEADER_REASON_CODE, detail: string): VerifyReport {
+  const code = HEADER_REASON_CODE[reason];
+  return {
+    valid: false,
+    failedCheck: CHECK_OF_CODE[code],
+    code,
+    requirement: UNPACK_REJECTIONS[code],
+    step: 'set-header',
+    address: null,
+    pages: 0,
+    unpacked: 0,
+    keySlot: null,
+    hostKey: null,
+    started: false,
+    detail,
+    checks: { 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', pld: 'FAIL', ald: 'FAIL', tld: 'FAIL', nep: 'FAIL' },
+  };
+}
+
+function humanReport(r: VerifyReport): string {
+  const checks = `checks: ${Object.entries(r.checks).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+  if (r.valid) {
+    return `valid: ${r.unpacked} pages unpacked, key slot ${r.keySlot ?? '?'} opened by ${r.hostKey ?? '?'}, verify passed, guest started\n${checks}`;
+  }
+  const where = r.step === 'unpack' ? `at unpack of ${r.detail ?? '?'}` : `at ${r.step ?? '?'}${r.detail === null ? '' : `: ${r.detail}`}`;
+  return `invalid: ${r.failedCheck ?? '?'} (${r.code ?? '?'}, ${r.requirement ?? '?'}) ${where}\n${checks}`;
+}
+
+/** The verify command. Returns the exit status. */
+export function imageVerify(argv: string[], io: Io): number {
+  const { values, positionals } = parse(argv, {
+    'host-key': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.out(VERIFY_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('image verify needs IMAGE');
+  if (extra.length > 0) throw new UsageError(`image verify takes one IMAGE; unexpected '${extra[0] ?? ''}'`);
+  const keyPaths = values['host-key'] ?? [];
+  if (keyPaths.length === 0) throw new UsageError('image verify needs at least one --host-key PEM (a host private key)');
+
+  const read = readImageFile(io, file);
+  const keys = loadHostKeys(io, IMAGE_SUITE, keyPaths);
+  const publicOnly = keys.find((k) => k.privateKey === undefined);
+  if (publicOnly !== undefined) {
+    throw new UsageError(`${publicOnly.path}: a ${publicOnly.kind} cannot open a key slot; verify needs the host's private key (PKCS#8 or SEC1 PEM)`);
+  }
+  let report: VerifyReport;
+  if (read.ok) {
+    if (read.parsed.boot === undefined) throw new UsageError(`${file}: an SE header alone; verify needs a whole image (try 'semodel image inspect')`);
+    report = verifyImage(read.parsed, keys);
+  } else if (read.error.reason !== undefined && !(read.bytes.length >= 8 && Buffer.from(read.bytes.subarray(0, 8)).toString('latin1') === 'IBMSecEx')) {
+    // The image's header does not decode: the firmware's set-header would reject these bytes.
+    report = headerFormatFailure(read.error.reason, formatCodecError(read.error));
+  } else {
+    throw new UsageError(layoutErrorLine(file, read.error));
+  }
+  io.out(values.json === true ? JSON.stringify(report, null, 2) : humanReport(report));
+  return report.valid ? 0 : 1;
+}

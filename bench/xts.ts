@@ -89,7 +89,6 @@ export async function benchXts(options: { minTime?: number } = {}): Promise<Benc
     results.push({ name: `${name} (4 KiB page)`, value: 1e6 / ops, unit: 'µs/page' });
     results.push({ name: `${name} (4 KiB page)`, value: ops, unit: 'pages/s', note: `${((ops * PAGE_SIZE) / 2 ** 20).toFixed(0)} MiB/s` });
   }
-  const raw = opsPerSec.get('raw node:crypto aes-256-xts') ?? Number.NaN;
   const suite = opsPerSec.get('nodeSuite.aesXtsDecrypt') ?? Number.NaN;
   const noble = opsPerSec.get('nobleSuite.aesXtsDecrypt') ?? Number.NaN;
   const ratio = median(pairedRatios);

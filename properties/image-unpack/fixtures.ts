@@ -4,9 +4,10 @@
  * @module
  */
 import fc from 'fast-check';
-import { bytesToHex, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
+import { PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
+import { memoizeKeyAgreement } from '../memoized-suite.js';
 import { PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
 import { buildImage } from '../../model/image-unpack/image-builder.js';
 import type { ImagePage } from '../../model/image-unpack/image-pages.js';
@@ -15,30 +16,8 @@ import { standInStage3b } from '../../model/image-unpack/stand-in-loaders.js';
 import { initialState, type PlatformState } from '../../model/platform/index.js';
 import { arbSchedule, type Move } from './schedules.js';
 
-/**
- * The suite the properties run on: noble, with its key agreements remembered. P-521 ECDH takes
- * about 20 ms in pure JavaScript and the properties use a few fixed keys, so each agreement is
- * computed once; everything else runs as it is.
- */
+/** The suite the properties run on: noble, with its few key agreements remembered. */
 export const SUITE: CryptoSuite = memoizeKeyAgreement(nobleSuite);
-
-function memoizeKeyAgreement(base: CryptoSuite): CryptoSuite {
-  const shared = new Map<string, Uint8Array | undefined>();
-  const publics = new Map<string, EcPoint | undefined>();
-  return {
-    ...base,
-    ecdh(curve, d, pub) {
-      const key = `${curve}:${bytesToHex(d)}:${bytesToHex(pub.x)}:${bytesToHex(pub.y)}`;
-      if (!shared.has(key)) shared.set(key, base.ecdh(curve, d, pub));
-      return shared.get(key);
-    },
-    ecPublicKey(curve, d) {
-      const key = `${curve}:${bytesToHex(d)}`;
-      if (!publics.has(key)) publics.set(key, base.ecPublicKey(curve, d));
-      return publics.get(key);
-    },
-  };
-}
 
 /** A fixed, valid P-521 scalar per label: 64 bytes of SHA-512 under two zero bytes (< the order). */
 function scalar(label: string): Uint8Array {

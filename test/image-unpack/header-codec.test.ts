@@ -6,7 +6,8 @@ import { writeU32, writeU64 } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import { decodeHeader, encodeHeader, headerAad, type HeaderError, type SeHeader } from '../../model/image-unpack/header-codec.js';
 import { openHeader, type HostKeyPair } from '../../model/image-unpack/header-keys.js';
-import { expectedOf, hostKeysOf, memoisedEcdh, vectorFile } from './se-vectors.js';
+import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
+import { expectedOf, hostKeysOf, vectorFile } from './se-vectors.js';
 
 const V01 = '01-nks1-pcf-default';
 const V02 = '02-nks2-dump-cck';
@@ -224,7 +225,7 @@ describe('a real header is protected in every bit', () => {
   it('flipping any one of the 640·8 bits of vector 01 makes decode or openHeader fail', () => {
     const host = hostKeysOf(V01, expectedOf(V01))[0] as HostKeyPair;
     // The flips share a handful of ECDH inputs: remember them instead of recomputing on P-521.
-    const suite = memoisedEcdh(nobleSuite);
+    const suite = memoizeKeyAgreement(nobleSuite);
     const original = decodeHeader(header01);
     expect(original.ok && openHeader(suite, original.value, host).ok).toBe(true);
     const outcomes = new Map<string, number>();

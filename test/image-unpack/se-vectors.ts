@@ -79,18 +79,5 @@ export function customerFromHosts(suite: CryptoSuite, customerPublic: EcPoint, h
   };
 }
 
-/** A suite whose ECDH remembers its results: P-521 agreement dominates bit-flip sweeps. */
-export function memoisedEcdh(suite: CryptoSuite): CryptoSuite {
-  const memo = new Map<string, Uint8Array | undefined>();
-  return {
-    ...suite,
-    ecdh(curve, privateKey, publicKey) {
-      const key = `${curve}:${Buffer.from(privateKey).toString('hex')}:${Buffer.from(publicKey.x).toString('hex')}:${Buffer.from(publicKey.y).toString('hex')}`;
-      if (!memo.has(key)) memo.set(key, suite.ecdh(curve, privateKey, publicKey));
-      return memo.get(key);
-    },
-  };
-}
-
 /** Hex of expected.json to bytes. */
 export const bytesOf = (hex: string): Uint8Array => hexToBytes(hex);

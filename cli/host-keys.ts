@@ -81,7 +81,7 @@ export function loadHostKey(io: Io, suite: CryptoSuite, path: string): LoadedHos
   const { key, kind } = keyObjectOf(path, text);
   const type = key.asymmetricKeyType ?? 'unknown';
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (type !== 'ec') throw new UsageError(`${path}: the ${kind} is an ${type.toUpperCase()} key; a host key must be a P-521 (secp521r1) EC key`);
+  if (type !== 'ec') throw new UsageError(`${path}: the ${kind} is not an EC key (${type.toUpperCase()}); a host key must be a P-521 (secp521r1) EC key`);
   if (curve !== 'secp521r1') {
     throw new UsageError(`${path}: the ${kind} is an EC key on ${curve ?? 'an unnamed curve'}; a host key must be on P-521 (secp521r1)`);
   }

@@ -13,7 +13,7 @@ import { imageDigests } from '../model/image-unpack/image-pages.js';
 import type { ParsedImage } from '../model/image-unpack/image-layout.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from '../model/image-unpack/rejections.js';
 import { MAX_GUEST_PAGES } from '../model/image-unpack/state.js';
-import { initialState, step, type Action, type PlatformState, type RejectionCode } from '../model/platform/index.js';
+import { initialState, PLATFORM_REJECTIONS, step, type Action, type PlatformState, type RejectionCode } from '../model/platform/index.js';
 import { parse } from './args.js';
 import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
@@ -32,7 +32,7 @@ lists them, verify, and start.
                      "pages": number, "unpacked": number, "keySlot": number | null,
                      "hostKey": string | null, "started": boolean, "detail": string | null,
                      "checks": { "header-format", "key-slot", "header-auth": "PASS" | "FAIL" | "NOT-RUN",
-                                 "pld", "ald", "tld", "nep": "PASS" | "FAIL" } }
+                                 "pld", "ald", "tld", "nep": "PASS" | "FAIL" | "NOT-RUN" } }
 Prints 'valid: ...', or 'invalid: CHECK (CODE, REQUIREMENT) ...' where CHECK is the spec's check
 name (header-format, key-slot, header-auth, page-length, address, too-many-pages, tweak-reuse,
 pld, ald, tld, nep, not-verified), then a line with every check's result.
@@ -58,7 +58,8 @@ export type CheckResult = 'PASS' | 'FAIL' | 'NOT-RUN';
  * - `checks`: for information, each check's result: `header-format`, `key-slot`, `header-auth`
  *   from set-header (`NOT-RUN` when an earlier one failed); `pld`, `ald`, `tld`, `nep` recomputed
  *   over the stored pages the IPIB lists, in its order, against the header (as the vectors'
- *   `expectedChecks` spell them), whether or not the run got that far.
+ *   `expectedChecks` spell them), whether or not the run got that far; `NOT-RUN` only when the
+ *   header does not decode.
  */
 export interface VerifyReport {
   readonly valid: boolean;
@@ -73,7 +74,7 @@ export interface VerifyReport {
   readonly hostKey: string | null;
   readonly started: boolean;
   readonly detail: string | null;
-  readonly checks: Readonly<Record<'header-format' | 'key-slot' | 'header-auth', CheckResult> & Record<'pld' | 'ald' | 'tld' | 'nep', 'PASS' | 'FAIL'>>;
+  readonly checks: Readonly<Record<'header-format' | 'key-slot' | 'header-auth' | 'pld' | 'ald' | 'tld' | 'nep', CheckResult>>;
 }
 
 const HEADER_REASON_CODE = {
@@ -81,6 +82,13 @@ const HEADER_REASON_CODE = {
   'unsupported-version': 'UNSUPPORTED_VERSION',
   'inconsistent-sizes': 'INCONSISTENT_SIZES',
 } as const satisfies Record<string, UnpackCode>;
+
+/** What a set-header rejection means, in words. */
+const SET_HEADER_DETAIL: Partial<Record<RejectionCode, string>> = {
+  NO_KEY_SLOT: "no key slot carries the hash (PHKH) of a given host key",
+  KEY_SLOT_AUTH: "the host key's key slot does not unwrap the header key (its tag does not verify)",
+  HEADER_AUTH: "the header's GCM tag does not verify over the header and its encrypted area",
+};
 
 function checkOf(code: RejectionCode): string {
   return Object.prototype.hasOwnProperty.call(CHECK_OF_CODE, code) ? CHECK_OF_CODE[code as UnpackCode] : code.toLowerCase().replaceAll('_', '-');
@@ -134,7 +142,7 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
   const guest = created.response.guest;
 
   const header = run({ kind: 'set-header', guest, header: parsed.headerBytes });
-  if (header.kind === 'rejected') return failure(base, 'set-header', header.code, 0, null, null);
+  if (header.kind === 'rejected') return failure(base, 'set-header', header.code, 0, null, SET_HEADER_DETAIL[header.code] ?? null);
   const slot = state.guests.get(guest)?.image?.slotIndex ?? null;
   const slotPhkh = slot === null ? undefined : parsed.header.keySlots[slot]?.phkh;
   const opener = slotPhkh === undefined ? null : (keys.find((k) => equalBytes(k.phkh, slotPhkh))?.path ?? null);
@@ -167,8 +175,10 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
   };
 }
 
+const REQUIREMENT_OF: Readonly<Record<RejectionCode, RequirementId>> = { ...PLATFORM_REJECTIONS, ...UNPACK_REJECTIONS };
+
 function requirementOf(code: RejectionCode): RequirementId | null {
-  return Object.prototype.hasOwnProperty.call(UNPACK_REJECTIONS, code) ? UNPACK_REJECTIONS[code as UnpackCode] : null;
+  return Object.prototype.hasOwnProperty.call(REQUIREMENT_OF, code) ? REQUIREMENT_OF[code] : null;
 }
 
 function failure(
@@ -213,7 +223,7 @@ function headerFormatFailure(reason: keyof typeof HEADER_REASON_CODE, detail: st
     hostKey: null,
     started: false,
     detail,
-    checks: { 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', pld: 'FAIL', ald: 'FAIL', tld: 'FAIL', nep: 'FAIL' },
+    checks: { 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', pld: 'NOT-RUN', ald: 'NOT-RUN', tld: 'NOT-RUN', nep: 'NOT-RUN' },
   };
 }
 

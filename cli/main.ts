@@ -6,6 +6,7 @@
 import { campaign, CAMPAIGN_HELP } from './campaign.js';
 import { imageCommand, IMAGE_HELP } from './image.js';
 import { UsageError, processIo, type Io } from './io.js';
+import { requirements, REQUIREMENTS_HELP } from './requirements.js';
 
 export const HELP = `usage: semodel <command> [options]
 
@@ -14,10 +15,13 @@ Commands:
   image inspect   show the fields of an image or header (decrypted with a host key)
   image verify    run the firmware's set-header, unpack and verify over an image
   campaign        run the model's properties (the default of npm start)
+  requirements    trace spec/ requirements to rejection codes and properties
 
 Run 'semodel <command> --help' for a command's options.
 
 ${CAMPAIGN_HELP}
+
+${REQUIREMENTS_HELP}
 
 ${IMAGE_HELP}`;
 
@@ -34,6 +38,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return command === undefined ? 2 : 0;
       case 'campaign':
         return campaign(rest, io);
+      case 'requirements':
+        return requirements(rest, io);
       case 'image':
         return await imageCommand(rest, io);
       default:

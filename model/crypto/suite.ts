@@ -1,6 +1,6 @@
 /**
  * The one interface through which the model uses cryptography. Two implementations exist: the
- * default on @noble (pure, audited, runs anywhere) and one on node:crypto (for speed). Both give
+ * default on the noble libraries (pure, audited, runs anywhere) and one on node:crypto (for speed). Both give
  * byte-identical results; the test suite proves it.
  *
  * Conventions: every function is deterministic; sizes are validated and a wrong size throws a

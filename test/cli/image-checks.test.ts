@@ -36,6 +36,7 @@ describe('image verify reports the failing check', () => {
     expect(code).toBe(1);
     expect(json).toMatchObject({ valid: false, failedCheck: 'header-format', code: 'UNSUPPORTED_VERSION', requirement: 'REQ-UNPACK-3', step: 'set-header' });
     expect(String(json['detail'])).toMatch(/version at offset 0x/);
+    expect(json['checks']).toEqual({ 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', pld: 'NOT-RUN', ald: 'NOT-RUN', tld: 'NOT-RUN', nep: 'NOT-RUN' });
     const r = await run('image', 'verify', file, ...hostKeyArgs(keys));
     expect(r.out).toMatch(/^invalid: header-format \(UNSUPPORTED_VERSION, REQ-UNPACK-3\)/);
   });
@@ -83,9 +84,7 @@ describe('image verify reports the failing check', () => {
     expect(r.out).toMatch(/^invalid: tweak-reuse \(TWEAK_REUSED, REQ-UNPACK-10\) at unpack of page 0x0*18000/);
   });
 
-  it('the last two pages of one component swapped in the IPIB order: ald', async () => {
-    // Swap two IPIB components' addresses? That breaks the order check of the layout; instead,
-    // give the initrd the stage3b's tweak prefix range's neighbour: here, move stored bytes.
+  it('a changed tweak prefix of the last component: tld', async () => {
     const comps = expected['components'] as { guestAddress: string; length: number }[];
     const stage3b = comps[comps.length - 1];
     const file = editedImage((b) => {

@@ -4,9 +4,18 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
 import { CURVE_FIELD_BYTES, type CurveName, type HashName } from '../../model/crypto/index.js';
+import { PROPERTY_RUNS } from '../runs.js';
 
-/** Every property of the crypto tests runs at least this often. */
-export const RUNS = { numRuns: 200 } as const;
+/** Runs per property: the project's floor of 200 (lowered only in mutation runs, see test/runs.ts). */
+export const RUNS = { numRuns: PROPERTY_RUNS } as const;
+
+/**
+ * Checks that a generator reached a case it is meant to reach in at least `fraction` of the runs
+ * (so a property cannot pass by never meeting, say, ciphertext stealing).
+ */
+export function expectReached(count: number, fraction: number): void {
+  expect(count).toBeGreaterThanOrEqual(Math.floor(RUNS.numRuns * fraction));
+}
 
 /** Hex, for comparisons that print readable diffs and ignore Buffer-vs-Uint8Array. */
 export const hex = (b: Uint8Array): string => bytesToHex(b);

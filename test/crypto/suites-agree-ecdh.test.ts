@@ -14,6 +14,7 @@ import {
   bytesToNumber,
   CURVE_PRIME,
   expectOwned,
+  expectReached,
   flipBit,
   hex,
   invalidScalar,
@@ -56,10 +57,10 @@ describe.each(CURVES)('%s', (curve) => {
       }),
       RUNS,
     );
-    expect(nobleDirection.ab).toBeGreaterThan(50);
-    expect(nobleDirection.ba).toBeGreaterThan(50);
+    expectReached(nobleDirection.ab, 0.25);
+    expectReached(nobleDirection.ba, 0.25);
     // the X coordinate was left-padded to the field size at least sometimes (always the case on P-521)
-    if (curve === 'p521') expect(leadingZero).toBeGreaterThan(20);
+    if (curve === 'p521') expectReached(leadingZero, 0.1);
   });
 
   it('invalid scalars give undefined in both', () => {

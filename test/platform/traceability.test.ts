@@ -1,53 +1,43 @@
 // Requirements trace: every requirement in spec/ is checked by a registered property, and every
-// rejection code the reducers can produce is listed in the spec under the requirement that the
-// reducers cite for it.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// rejection code the reducers produce is listed in the spec under the requirement they cite.
 import { describe, expect, it } from 'vitest';
-import { UNPACK_REJECTIONS } from '../../model/image-unpack/rejections.js';
-import { PLATFORM_REJECTIONS } from '../../model/platform/rejections.js';
+import { parseSpecRequirements, traceRequirements } from '../../properties/traceability.js';
 import { allProperties } from '../../properties/registry.js';
-
-const specDir = fileURLToPath(new URL('../../spec/', import.meta.url));
-
-/** Requirement ID → the markdown of its section. */
-function specSections(): Map<string, string> {
-  const sections = new Map<string, string>();
-  for (const file of readdirSync(specDir).filter((f) => f.endsWith('.md'))) {
-    const text = readFileSync(specDir + file, 'utf8');
-    const parts = text.split(/^### /m).slice(1);
-    for (const part of parts) {
-      const id = /^(REQ-[A-Z]+-\d+)/.exec(part)?.[1];
-      if (id !== undefined) sections.set(id, part);
-    }
-  }
-  return sections;
-}
+import { currentTrace } from '../../cli/requirements.js';
 
 describe('requirements trace', () => {
-  const sections = specSections();
+  const trace = currentTrace();
 
-  it('the spec defines the requirements the reducers cite', () => {
-    expect(sections.size).toBeGreaterThan(0);
-    const cited = new Set([...Object.values(UNPACK_REJECTIONS), ...Object.values(PLATFORM_REJECTIONS)]);
-    for (const id of cited) expect(sections.has(id), `${id} is cited by a reducer but not in spec/`).toBe(true);
+  it('reads the requirements of spec/', () => {
+    expect(trace.rows.length).toBeGreaterThanOrEqual(18);
+    expect(trace.rows.map((r) => r.requirement.id)).toContain('REQ-UNPACK-10');
+    const tweak = trace.rows.find((r) => r.requirement.id === 'REQ-UNPACK-10');
+    expect(tweak?.requirement.codes).toEqual(['TWEAK_REUSED']);
   });
 
-  it('each rejection code is listed in the section of the requirement that produces it', () => {
-    const table = { ...UNPACK_REJECTIONS, ...PLATFORM_REJECTIONS };
-    for (const [code, id] of Object.entries(table)) {
-      expect(sections.get(id) ?? '', `${code} is not in the table of ${id}`).toContain(`\`${code}\``);
-    }
+  it('the reducers and the spec agree on every rejection code and its requirement', () => {
+    expect(trace.problems).toEqual([]);
   });
 
   it('every requirement in spec/ is named by at least one registered property', () => {
-    const named = new Set(allProperties.flatMap((p) => p.requirements));
-    const gaps = [...sections.keys()].filter((id) => !named.has(id as never));
-    expect(gaps, `requirements no property checks: ${gaps.join(', ')}`).toEqual([]);
+    expect(trace.unchecked).toEqual([]);
   });
 
   it('property names are unique within their mechanism', () => {
     const keys = allProperties.map((p) => `${p.mechanism}/${p.name}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('reports a requirement without a property, a code in the wrong table, and an undefined ID', () => {
+    const reqs = parseSpecRequirements([
+      { file: 'x.md', text: '### REQ-X-1: one\n\n| code | when |\n|---|---|\n| `A` | a |\n\n### REQ-X-2: two\n' },
+    ]);
+    const t = traceRequirements(reqs, [], { A: 'REQ-X-2', B: 'REQ-X-9' });
+    expect(t.unchecked).toEqual(['REQ-X-1', 'REQ-X-2']);
+    expect(t.problems).toEqual([
+      'A is not in the table of REQ-X-2',
+      'B cites REQ-X-9, which spec/ does not define',
+      'REQ-X-1 lists A, which the reducers cite as REQ-X-2',
+    ]);
   });
 });

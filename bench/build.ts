@@ -1,0 +1,303 @@
+/**
+ * Building an image of a 64 MiB kernel, an 8 MiB initrd and a parmline with the node suite:
+ * (a) `buildImage` in-process, with the time of its parts measured one by one over the same
+ * pages; (b) `semodel image build` as a child process, wall time and peak resident memory;
+ * (c) for comparison, a child process that only reads the inputs, calls `buildImage` and writes
+ * the image (what any CLI must at least do).
+ *
+ * Targets (for the CLI): wall time ≤ 2 × 0.37 s (IBM's genprotimg on this machine) and peak
+ * memory ≤ 3 × the image size.
+ *
+ * Peak memory of a child is its maximum resident set size as GNU time reports it
+ * (`/usr/bin/time -f '%e %M'`, in KiB); where /usr/bin/time is missing, the child runs with a
+ * preloaded module that writes `process.resourceUsage().maxRSS` (KiB) when it exits. Wall time
+ * is measured here around the whole child (`spawnSync`), node's start-up included.
+ *
+ * Run standalone: `npx tsx bench/build.ts`.
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, createHash, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { PAGE_SIZE } from '../model/core/bytes.js';
+import { nodeSuite } from '../model/crypto/node-suite.js';
+import { buildImage, deriveBuildSecrets } from '../model/image-unpack/image-builder.js';
+import { componentTweaks, imageDigests } from '../model/image-unpack/image-pages.js';
+import { formatResults, type BenchResult } from './harness.js';
+import { benchHostPublic, MIB, median, nowMs, pattern, targetNote } from './unpack.js';
+
+/** IBM genprotimg's wall time for the same build on this machine, in seconds. */
+export const GENPROTIMG_SECONDS = 0.37;
+/** Targets: wall time relative to genprotimg, peak memory relative to the image size. */
+const TARGET_WALL_RATIO = 2;
+const TARGET_MEMORY_RATIO = 3;
+/** Timed runs of each measurement; the median is reported (peak memory: the largest). */
+const RUNS = 3;
+const PARMLINE = 'console=ttyS0';
+const GNU_TIME = '/usr/bin/time';
+
+/** The project root (this file is in bench/). */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** What one child process took. */
+interface ChildRun {
+  readonly status: number | null;
+  readonly wallMs: number;
+  /** Peak resident set size in bytes; NaN when it could not be read. */
+  readonly peakRss: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Which way peak memory is read, and how. */
+type RssProbe = { readonly kind: 'gnu-time' } | { readonly kind: 'preload'; readonly module: string };
+
+/** Runs `node args…` in the project root, timing it and reading its peak RSS. */
+function runChild(args: readonly string[], probe: RssProbe, scratch: string): ChildRun {
+  const report = join(scratch, 'rss.txt');
+  rmSync(report, { force: true });
+  const [command, argv, env] =
+    probe.kind === 'gnu-time'
+      ? [GNU_TIME, ['-f', '%e %M', '-o', report, process.execPath, ...args], process.env]
+      : [process.execPath, ['--import', pathToFileURL(probe.module).href, ...args], { ...process.env, SEMODEL_BENCH_RSS_FILE: report }];
+  const t0 = nowMs();
+  const r = spawnSync(command, argv, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * MIB });
+  const wallMs = nowMs() - t0;
+  let peakRss = Number.NaN;
+  if (existsSync(report)) {
+    const fields = readFileSync(report, 'utf8').trim().split(/\s+/);
+    const kib = Number(fields[fields.length - 1]);
+    if (Number.isFinite(kib)) peakRss = kib * 1024;
+  }
+  return { status: r.status, wallMs, peakRss, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The median wall time and the largest peak RSS of `RUNS` runs after one warm-up run (tsx's compile cache). */
+function timeChild(args: readonly string[], probe: RssProbe, scratch: string): { wallMs: number; peakRss: number; last: ChildRun } {
+  let last = runChild(args, probe, scratch);
+  if (last.status !== 0) return { wallMs: Number.NaN, peakRss: Number.NaN, last };
+  const walls: number[] = [];
+  let peak = 0;
+  for (let run = 0; run < RUNS; run++) {
+    last = runChild(args, probe, scratch);
+    if (last.status !== 0) return { wallMs: Number.NaN, peakRss: Number.NaN, last };
+    walls.push(last.wallMs);
+    peak = Math.max(peak, last.peakRss);
+  }
+  return { wallMs: median(walls), peakRss: peak, last };
+}
+
+/** The module that reports maxRSS when /usr/bin/time is missing. */
+const RSS_PRELOAD = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const file = process.env.SEMODEL_BENCH_RSS_FILE;
+  if (file) writeFileSync(file, String(process.resourceUsage().maxRSS));
+});
+`;
+
+/** A minimal image build command: read the inputs, build with the node suite, write the image. */
+const STAND_IN = `import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+const [root, kernel, initrd, hostKey, out] = process.argv.slice(2);
+const { nodeSuite } = await import(root + '/model/crypto/node-suite.ts');
+const { buildImage, deriveBuildSecrets } = await import(root + '/model/image-unpack/image-builder.ts');
+const jwk = createPublicKey(readFileSync(hostKey)).export({ format: 'jwk' });
+const coordinate = (b64) => { const b = Buffer.from(b64, 'base64url'); const c = new Uint8Array(66); c.set(b, 66 - b.length); return c; };
+const built = buildImage(nodeSuite, {
+  ...deriveBuildSecrets(nodeSuite, Uint8Array.of(1)),
+  kernel: readFileSync(kernel),
+  initrd: readFileSync(initrd),
+  parmline: ${JSON.stringify(PARMLINE)},
+  hostKeys: [{ x: coordinate(jwk.x), y: coordinate(jwk.y) }],
+});
+if (!built.ok) { console.error(built.error.field + ': ' + built.error.message); process.exit(1); }
+writeFileSync(out, built.value.image);
+`;
+
+/** Times `fn` `RUNS` times; the median in milliseconds. */
+function medianMs(fn: () => unknown): number {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = nowMs();
+    fn();
+    times.push(nowMs() - t0);
+  }
+  return median(times);
+}
+
+/**
+ * In-process: buildImage alone, and the parts it spends its time on, each measured on its own
+ * over the same pages.
+ */
+function inProcess(kernel: Uint8Array, initrd: Uint8Array): { results: BenchResult[]; imageSize: number } {
+  const secrets = deriveBuildSecrets(nodeSuite, Uint8Array.of(1));
+  const input = { ...secrets, kernel, initrd, parmline: PARMLINE, hostKeys: [benchHostPublic(nodeSuite)] };
+  const once = buildImage(nodeSuite, input); // warm-up, and the layout the parts are measured on
+  if (!once.ok) throw new Error(`build failed: ${once.error.field}: ${once.error.message}`);
+  const { layout, image } = once.value;
+  const pages = layout.pages;
+  const buildMs = medianMs(() => buildImage(nodeSuite, input));
+
+  // The parts, over the same pages (the stored bytes stand in for the plaintext: same cost).
+  const xtsSuiteMs = medianMs(() => {
+    for (const p of pages) nodeSuite.aesXtsEncrypt(secrets.xtsKey, p.tweak, p.stored);
+  });
+  const xtsRawMs = medianMs(() => {
+    for (const p of pages) createCipheriv('aes-256-xts', secrets.xtsKey, p.tweak).update(p.stored);
+  });
+  const digestsMs = medianMs(() => imageDigests(nodeSuite, pages));
+  const streamMs = medianMs(() => {
+    const [pld, ald, tld] = [createHash('sha512'), createHash('sha512'), createHash('sha512')];
+    const address = Buffer.alloc(8);
+    for (const p of pages) {
+      pld.update(p.stored);
+      address.writeBigUInt64BE(p.address);
+      ald.update(address);
+      tld.update(p.tweak);
+    }
+    return [pld.digest(), ald.digest(), tld.digest()];
+  });
+  const tweaksMs = medianMs(() => layout.components.map((c) => componentTweaks(c.tweakPrefix, c.length / PAGE_SIZE)));
+  const copyMs = medianMs(() =>
+    layout.components.map((c) => {
+      const plain = new Uint8Array(c.length);
+      plain.set(image.subarray(Number(c.guestAddress), Number(c.guestAddress) + (c.originalLength ?? c.length)));
+      return plain;
+    }),
+  );
+  const parts = xtsSuiteMs + digestsMs + tweaksMs + copyMs;
+  const share = (ms: number): string => `${((100 * ms) / buildMs).toFixed(0)}% of buildImage`;
+  const results: BenchResult[] = [
+    {
+      name: `buildImage in-process, 64 MiB kernel + 8 MiB initrd (${pages.length} pages)`,
+      value: buildMs,
+      unit: 'ms',
+      note: `${((layout.imageSize / MIB) / (buildMs / 1000)).toFixed(0)} MiB/s; ${(buildMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg's whole run`,
+    },
+    { name: '  part: XTS encrypt of every page (nodeSuite)', value: xtsSuiteMs, unit: 'ms', note: `${share(xtsSuiteMs)}; raw node:crypto ${xtsRawMs.toFixed(0)} ms` },
+    {
+      name: '  part: imageDigests (PLD, ALD, TLD via persistent DigestState)',
+      value: digestsMs,
+      unit: 'ms',
+      note: `${share(digestsMs)}; 3 streaming node:crypto hashes ${streamMs.toFixed(0)} ms`,
+    },
+    { name: '  part: componentTweaks (page tweaks)', value: tweaksMs, unit: 'ms', note: share(tweaksMs) },
+    { name: '  part: page-padded copy of each component', value: copyMs, unit: 'ms', note: share(copyMs) },
+    { name: '  rest (allocation, GC, page list, header, layout)', value: buildMs - parts, unit: 'ms', note: share(buildMs - parts) },
+  ];
+  return { results, imageSize: layout.imageSize };
+}
+
+/** The source folders the CLI is made of. */
+const CLI_SOURCES = ['cli', 'model', 'properties'];
+
+/** Every `.ts` file (not `.d.ts`) under `dir`, relative to the project root. */
+function tsFiles(dir: string): string[] {
+  const abs = join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => join(dir, f));
+}
+
+/**
+ * The CLI compiled ahead of time: every source file transpiled to JavaScript with TypeScript's
+ * `transpileModule` (no type check) into `out`, which resolves packages through a link to the
+ * project's node_modules. Returns the entry script, which does what bin/semodel.mjs does without
+ * tsx. This measures what the CLI's start-up would cost if it shipped compiled JavaScript.
+ */
+function precompileCli(out: string): string {
+  for (const file of CLI_SOURCES.flatMap(tsFiles)) {
+    const js = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      fileName: file,
+    }).outputText;
+    const target = join(out, file.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, js);
+  }
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  const entry = join(out, 'semodel.js');
+  writeFileSync(entry, "import { main } from './cli/main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n");
+  return entry;
+}
+
+/**
+ * Measures building a 64 MiB kernel + 8 MiB initrd image in-process and through the CLI.
+ * The CLI part reports "not available" while `semodel image build --help` does not succeed.
+ * @returns in-process time and its parts; CLI wall time and peak RSS with their ratios to the
+ * targets; the same for a minimal stand-in command and for the CLI's start-up alone
+ */
+export async function benchBuild(): Promise<BenchResult[]> {
+  const kernel = pattern(64 * MIB, 31, 7);
+  const initrd = pattern(8 * MIB, 17, 3);
+  const { results, imageSize } = inProcess(kernel, initrd);
+
+  const scratch = mkdtempSync(join(tmpdir(), 'semodel-bench-build-'));
+  try {
+    const files = {
+      kernel: join(scratch, 'kernel.img'),
+      initrd: join(scratch, 'initrd.img'),
+      hostKey: join(scratch, 'host.pem'),
+      out: join(scratch, 'se.img'),
+      standIn: join(scratch, 'stand-in.mjs'),
+      preload: join(scratch, 'rss-preload.mjs'),
+    };
+    writeFileSync(files.kernel, kernel);
+    writeFileSync(files.initrd, initrd);
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp521r1' });
+    writeFileSync(files.hostKey, publicKey.export({ format: 'pem', type: 'spki' }));
+    writeFileSync(files.standIn, STAND_IN);
+    writeFileSync(files.preload, RSS_PRELOAD);
+    const probe: RssProbe = existsSync(GNU_TIME) ? { kind: 'gnu-time' } : { kind: 'preload', module: files.preload };
+    const how = probe.kind === 'gnu-time' ? 'peak RSS by /usr/bin/time %M' : 'peak RSS by process.resourceUsage().maxRSS';
+
+    // The stand-in: the least a CLI must do.
+    const standIn = timeChild(['--import', 'tsx', files.standIn, ROOT, files.kernel, files.initrd, files.hostKey, files.out], probe, scratch);
+    if (Number.isNaN(standIn.wallMs)) throw new Error(`stand-in build failed: ${standIn.last.stderr.trim()}`);
+    results.push({
+      name: 'child: read inputs + buildImage + write (stand-in, no CLI)',
+      value: standIn.wallMs,
+      unit: 'ms',
+      note: `${(standIn.wallMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg; peak RSS ${(standIn.peakRss / MIB).toFixed(0)} MiB = ${(standIn.peakRss / imageSize).toFixed(2)} × image`,
+    });
+
+    const bin = join(ROOT, 'bin', 'semodel.mjs');
+    const help = runChild([bin, 'image', 'build', '--help'], probe, scratch);
+    if (help.status !== 0 || help.stdout.trim() === '') {
+      results.push({ name: 'semodel image build (CLI)', value: Number.NaN, unit: '', note: `not available: 'semodel image build --help' exits ${String(help.status)}` });
+      return results;
+    }
+    const startup = timeChild([bin, '--help'], probe, scratch);
+    const suite = /--suite\b/.test(help.stdout) ? ['--suite', 'node'] : [];
+    const args = [bin, 'image', 'build', '--kernel', files.kernel, '--initrd', files.initrd, '--parmline', PARMLINE, '--host-key', files.hostKey, '--seed', '1', '-o', files.out, '--force', ...suite];
+    const cli = timeChild(args, probe, scratch);
+    if (Number.isNaN(cli.wallMs)) {
+      results.push({ name: 'semodel image build (CLI)', value: Number.NaN, unit: '', note: `not available: exits ${String(cli.last.status)}: ${cli.last.stderr.trim().split('\n')[0] ?? ''}` });
+      return results;
+    }
+    const outSize = statSync(files.out).size;
+    const wallRatio = cli.wallMs / 1000 / GENPROTIMG_SECONDS;
+    const memoryRatio = cli.peakRss / outSize;
+    results.push(
+      { name: `semodel image build (CLI${suite.length > 0 ? ', --suite node' : ''}), wall`, value: cli.wallMs, unit: 'ms', note: `median of ${RUNS}; image ${(outSize / MIB).toFixed(1)} MiB` },
+      { name: 'CLI wall / genprotimg (0.37 s)', value: wallRatio, unit: 'ratio', note: targetNote(wallRatio, '≤', TARGET_WALL_RATIO) },
+      { name: 'CLI peak RSS', value: cli.peakRss / MIB, unit: 'MiB', note: `largest of ${RUNS}; ${how}` },
+      { name: 'CLI peak RSS / image size', value: memoryRatio, unit: 'ratio', note: targetNote(memoryRatio, '≤', TARGET_MEMORY_RATIO) },
+      { name: 'CLI start-up alone (semodel --help)', value: startup.wallMs, unit: 'ms', note: `peak RSS ${(startup.peakRss / MIB).toFixed(0)} MiB` },
+    );
+    return results;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  console.log(formatResults(await benchBuild()));
+}

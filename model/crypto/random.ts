@@ -1,7 +1,7 @@
 /**
  * The model's only source of "random" bytes: deterministic, derived from a seed through the
- * {@link CryptoSuite}'s HMAC. Nothing in `model/` reads ambient randomness (no `Math.random`, no
- * `crypto.getRandomValues`), so every run replays from its seeds, and both suites give the same
+ * {@link CryptoSuite}'s HMAC. Nothing in `model/` reads ambient randomness (no global random
+ * source of the runtime), so every run replays from its seeds, and both suites give the same
  * bytes (their HMACs are byte-identical).
  *
  * Construction: the KDF in counter mode of NIST SP 800-108r1 §4.1 with HMAC-SHA-512 as the PRF,

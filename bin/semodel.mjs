@@ -4,5 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  const { main } = await import('../cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  // Only a broken installation gets here (main() turns every other failure into one line itself).
+  process.stderr.write(`semodel: cannot start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+  process.exitCode = 2;
+}

@@ -15,11 +15,11 @@ import {
   CURVE_FIELD_BYTES,
   type CryptoSuite,
   type CurveName,
-  type DigestState,
   type EcPoint,
   type HashName,
   type Sealed,
 } from './suite.js';
+import { lazyDigest, type MutableHash } from './lazy-digest.js';
 import { splitXtsKey, xts, type WordBlockFn, type XtsKeySchedule } from './xts.js';
 
 const HASHES = { sha256, sha512 } as const;
@@ -27,16 +27,13 @@ const CURVES = { p256, p521 } as const;
 
 type NobleSha512 = ReturnType<typeof sha512.create>;
 
-/** Immutable wrapper over noble's incremental SHA-512: every update works on a clone. */
-class NobleDigest implements DigestState {
-  constructor(private readonly h: NobleSha512) {}
-  update(data: Uint8Array): DigestState {
-    return new NobleDigest(this.h.clone().update(data));
-  }
-  digest(): Uint8Array {
-    return this.h.clone().digest();
-  }
-}
+/** noble's incremental SHA-512 driven by the immutable {@link lazyDigest}. */
+const NOBLE_SHA512: MutableHash<NobleSha512> = {
+  create: () => sha512.create(),
+  copy: (h) => h.clone(),
+  update: (h, data) => void h.update(data),
+  finish: (h) => h.digest(),
+};
 
 function wordFn(xk: Uint32Array, direction: 'encrypt' | 'decrypt'): WordBlockFn {
   const f = direction === 'encrypt' ? unsafe.encrypt : unsafe.decrypt;
@@ -92,7 +89,7 @@ export const nobleSuite: CryptoSuite = {
   name: 'noble',
   sha256: (...parts) => sha256(concatBytes(...parts)),
   sha512: (...parts) => sha512(concatBytes(...parts)),
-  sha512Init: () => new NobleDigest(sha512.create()),
+  sha512Init: () => lazyDigest(NOBLE_SHA512),
   hmac: (hash: HashName, key, data) => hmac(HASHES[hash], key, data),
   hkdf: (hash: HashName, ikm, salt, info, length) => hkdf(HASHES[hash], ikm, salt, info, length),
 

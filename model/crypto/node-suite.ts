@@ -32,12 +32,12 @@ import {
   type Decipher,
   type Hash,
 } from 'node:crypto';
+import { lazyDigest, type MutableHash } from './lazy-digest.js';
 import { nobleSuite } from './noble-suite.js';
 import {
   CURVE_FIELD_BYTES,
   type CryptoSuite,
   type CurveName,
-  type DigestState,
   type EcPoint,
   type HashName,
   type Sealed,
@@ -72,16 +72,13 @@ function digestOf(hash: HashName, parts: readonly Uint8Array[]): Uint8Array {
   return own(h.digest());
 }
 
-/** Immutable wrapper over node's incremental SHA-512: every operation works on a `copy()`. */
-class NodeDigest implements DigestState {
-  constructor(private readonly h: Hash) {}
-  update(data: Uint8Array): DigestState {
-    return new NodeDigest(this.h.copy().update(data));
-  }
-  digest(): Uint8Array {
-    return own(this.h.copy().digest());
-  }
-}
+/** node's incremental SHA-512 driven by the immutable {@link lazyDigest}. */
+const NODE_SHA512: MutableHash<Hash> = {
+  create: () => createHash('sha512'),
+  copy: (h) => h.copy(),
+  update: (h, data) => void h.update(data),
+  finish: (h) => own(h.digest()),
+};
 
 function hmacOf(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
   return own(createHmac(hash, key).update(data).digest());
@@ -278,7 +275,7 @@ export const nodeSuite: CryptoSuite = {
   name: 'node',
   sha256: (...parts) => digestOf('sha256', parts),
   sha512: (...parts) => digestOf('sha512', parts),
-  sha512Init: () => new NodeDigest(createHash('sha512')),
+  sha512Init: () => lazyDigest(NODE_SHA512),
   hmac: hmacOf,
   hkdf: hkdfOf,
 

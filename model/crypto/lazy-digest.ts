@@ -1,0 +1,70 @@
+/**
+ * An immutable incremental digest that costs no more than a mutable one.
+ *
+ * Reducer state holds running digests (PLD, ALD, TLD) and must stay persistent: an update may
+ * not change the value it was called on. Copying the hash state on every update does that, but
+ * the copies dominated the cost of an unpack step. Here an update only links the data onto a
+ * list of pending chunks; every {@link FOLD_EVERY} updates, and at `digest()`, the pending chunks
+ * are fed, in order, into a copy of the last folded hash. Each byte is hashed once along a linear
+ * history; branches of the history share their folded prefix.
+ *
+ * The data passed to `update` is kept by reference until it is folded: callers must not change
+ * it afterwards (the model's actions are immutable values, so the reducers never do).
+ * @module
+ */
+import type { DigestState } from './suite.js';
+
+/** How a suite drives one of its mutable hashes. */
+export interface MutableHash<H> {
+  /** A fresh hash. */
+  create(): H;
+  /** An independent copy of `h`. */
+  copy(h: H): H;
+  /** Feeds `data` into `h` (mutates `h`). */
+  update(h: H, data: Uint8Array): void;
+  /** Finishes `h` (which is not used again) and returns the digest. */
+  finish(h: H): Uint8Array;
+}
+
+/** Pending updates fold into a new hash snapshot after this many. */
+export const FOLD_EVERY = 32;
+
+interface Pending {
+  readonly data: Uint8Array;
+  readonly prev: Pending | undefined;
+}
+
+class LazyDigest<H> implements DigestState {
+  constructor(
+    private readonly ops: MutableHash<H>,
+    /** Never mutated once it is here: every fold works on a copy. */
+    private readonly folded: H,
+    private readonly pending: Pending | undefined,
+    private readonly count: number,
+  ) {}
+
+  update(data: Uint8Array): DigestState {
+    const pending: Pending = { data, prev: this.pending };
+    return this.count + 1 < FOLD_EVERY
+      ? new LazyDigest(this.ops, this.folded, pending, this.count + 1)
+      : new LazyDigest(this.ops, this.fold(pending), undefined, 0);
+  }
+
+  digest(): Uint8Array {
+    return this.ops.finish(this.fold(this.pending));
+  }
+
+  /** A copy of the folded hash with the pending chunks fed in, oldest first. */
+  private fold(pending: Pending | undefined): H {
+    const chunks: Uint8Array[] = [];
+    for (let p = pending; p !== undefined; p = p.prev) chunks.push(p.data);
+    const h = this.ops.copy(this.folded);
+    for (let i = chunks.length - 1; i >= 0; i--) this.ops.update(h, chunks[i] as Uint8Array);
+    return h;
+  }
+}
+
+/** An empty immutable digest over the suite's mutable hash. */
+export function lazyDigest<H>(ops: MutableHash<H>): DigestState {
+  return new LazyDigest(ops, ops.create(), undefined, 0);
+}

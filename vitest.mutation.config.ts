@@ -7,7 +7,7 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      include: ['test/crypto/**/*.test.ts', 'test/image-unpack/**/*.test.ts', 'test/platform/**/*.test.ts', 'test/properties/**/*.test.ts'],
+      include: ['test/core/**/*.test.ts', 'test/crypto/**/*.test.ts', 'test/image-unpack/**/*.test.ts', 'test/platform/**/*.test.ts', 'test/properties/**/*.test.ts'],
     },
   }),
 );

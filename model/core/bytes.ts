@@ -12,11 +12,6 @@ export { bytesToHex, concatBytes, equalBytes, hexToBytes, utf8ToBytes };
 /** Size of a guest page, and of the XTS data unit, in bytes. */
 export const PAGE_SIZE = 4096;
 
-/** Reads a big-endian u16 at `offset`. The caller has checked the bounds. */
-export function readU16(b: Uint8Array, offset: number): number {
-  return ((b[offset] ?? 0) << 8) | (b[offset + 1] ?? 0);
-}
-
 /** Reads a big-endian u32 at `offset`. The caller has checked the bounds. */
 export function readU32(b: Uint8Array, offset: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(offset, false);
@@ -37,11 +32,12 @@ export function writeU64(b: Uint8Array, offset: number, value: bigint): void {
   new DataView(b.buffer, b.byteOffset, b.byteLength).setBigUint64(offset, BigInt.asUintN(64, value), false);
 }
 
-/** A u64 as 8 big-endian bytes. */
+/** A u64 as 8 big-endian bytes (modulo 2^64). On the unpack hot path: no DataView. */
 export function u64be(value: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  writeU64(out, 0, value);
-  return out;
+  const v = BigInt.asUintN(64, value);
+  const hi = Number(v >> 32n);
+  const lo = Number(v & 0xffff_ffffn);
+  return Uint8Array.of(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff);
 }
 
 /** A u32 as 4 big-endian bytes. */
@@ -49,11 +45,6 @@ export function u32be(value: number): Uint8Array {
   const out = new Uint8Array(4);
   writeU32(out, 0, value);
   return out;
-}
-
-/** A u16 as 2 big-endian bytes. */
-export function u16be(value: number): Uint8Array {
-  return Uint8Array.of((value >>> 8) & 0xff, value & 0xff);
 }
 
 /** A u64 as `0x` and 16 lower-case hex digits, the spelling of the vectors' expected.json. */
@@ -78,20 +69,4 @@ export function leftPad(b: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
   out.set(b, length - b.length);
   return out;
-}
-
-/** XORs `b` into `a` in place over `a`'s length. */
-export function xorInto(a: Uint8Array, b: Uint8Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = (a[i] ?? 0) ^ (b[i] ?? 0);
-}
-
-/** True when `needle` occurs anywhere inside `haystack` (used by confidentiality properties). */
-export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
-  if (needle.length === 0) return true;
-  const first = needle[0];
-  outer: for (let i = haystack.indexOf(first ?? 0); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first ?? 0, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
 }

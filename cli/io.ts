@@ -27,7 +27,10 @@ export const processIo: Io = {
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   readFile(path) {
     try {
-      return Uint8Array.from(readFileSync(path));
+      const b = readFileSync(path);
+      // A large file gets a Buffer of its own: view it without a copy. A small one may sit in
+      // Node's shared 8 KiB pool: copy it, so nothing aliases the pool.
+      return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : Uint8Array.from(b);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);

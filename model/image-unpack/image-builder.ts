@@ -13,7 +13,7 @@
  *   components, stage3b; an empty component still takes one page.
  * @module
  */
-import { PAGE_SIZE, pageAlign, utf8ToBytes, writeU64 } from '../core/bytes.js';
+import { PAGE_SIZE, pageAlign, utf8ToBytes, writeU64, zeroPad } from '../core/bytes.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { CryptoSuite, EcPoint } from '../crypto/suite.js';
 import {
@@ -250,12 +250,14 @@ export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<B
   const pages: ImagePage[] = [];
   const components: ImageComponent[] = [];
   for (const c of placed) {
-    const plain = new Uint8Array(c.pages * PAGE_SIZE);
-    plain.set(c.kind === 'stage3b' ? stage3b : c.bytes);
+    const bytes = c.kind === 'stage3b' ? stage3b : c.bytes;
     const tweaks = componentTweaks(c.tweakPrefix, c.pages);
     tweaks.forEach((tweak, i) => {
-      const page = plain.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
       const at = c.address + i * PAGE_SIZE;
+      // Pages are read straight from the input; only a last, partial page is zero-padded first
+      // (a 64 MiB kernel is not copied once more).
+      const slice = bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+      const page = slice.length === PAGE_SIZE ? slice : zeroPad(slice, PAGE_SIZE);
       image.set(encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page, at);
       pages.push({ address: BigInt(at), tweak, stored: image.subarray(at, at + PAGE_SIZE) });
     });

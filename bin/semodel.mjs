@@ -1,11 +1,36 @@
 #!/usr/bin/env node
-// The `semodel` command. The sources are TypeScript; tsx compiles them on the fly, so the
-// command runs from a fresh clone after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// The `semodel` command. It runs the JavaScript that `npm ci` compiled into dist/ (the `prepare`
+// script) when that is at least as new as every TypeScript source; otherwise, as in a checkout
+// being edited, it compiles the sources on the fly with tsx. Either way no manual build step.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = `${root}dist/cli/main.js`;
+
+/** The newest modification time of the .ts files under the given folders. */
+function newestSource(folders) {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const f of folders) if (existsSync(`${root}${f}`)) walk(`${root}${f}`);
+  return newest;
+}
+
 try {
-  const { main } = await import('../cli/main.ts');
+  let main;
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(['cli', 'model', 'properties'])) {
+    ({ main } = await import(pathToFileURL(built).href));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../cli/main.ts'));
+  }
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   // Only a broken installation gets here (main() turns every other failure into one line itself).

@@ -4,14 +4,14 @@
  * disagree on, fails it.
  * @module
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
 import { PLATFORM_REJECTIONS } from '../model/platform/rejections.js';
 import { allProperties } from '../properties/registry.js';
 import { parseSpecRequirements, traceMarkdown, traceRequirements, type Trace } from '../properties/traceability.js';
 import { parse } from './args.js';
-import type { Io } from './io.js';
+import { UsageError, type Io } from './io.js';
 
 export const REQUIREMENTS_HELP = `usage: semodel requirements [--json] [--write FILE [--force]]
 
@@ -21,7 +21,11 @@ Exit status: 0 when every requirement is checked and the codes agree, 1 otherwis
 
 /** The trace of the spec shipped with this package. */
 export function currentTrace(): Trace {
-  const dir = fileURLToPath(new URL('../spec/', import.meta.url));
+  // spec/ sits at the package root: one folder up from cli/, two from the compiled dist/cli/.
+  const dir = [new URL('../spec/', import.meta.url), new URL('../../spec/', import.meta.url)]
+    .map((u) => fileURLToPath(u))
+    .find((d) => existsSync(d));
+  if (dir === undefined) throw new UsageError('spec/ not found beside the semodel package');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .sort()

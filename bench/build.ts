@@ -10,9 +10,11 @@
  * memory ≤ 3 × the image size.
  *
  * Peak memory of a child is its maximum resident set size as GNU time reports it
- * (`/usr/bin/time -f '%e %M'`, in KiB); where /usr/bin/time is missing, the child runs with a
- * preloaded module that writes `process.resourceUsage().maxRSS` (KiB) when it exits. Wall time
- * is measured here around the whole child (`spawnSync`), node's start-up included.
+ * (`/usr/bin/time -f '%e %M %U %S'`: `%M` in KiB; `%U` + `%S`, its CPU seconds, are reported
+ * too, as a figure a loaded machine disturbs less than wall time); where /usr/bin/time is
+ * missing, the child runs with a preloaded module that writes `process.resourceUsage()`'s
+ * maxRSS (KiB) and CPU times when it exits. Wall time is measured here around the whole child
+ * (`spawnSync`), node's start-up included.
  *
  * Run standalone: `npx tsx bench/build.ts`.
  * @module
@@ -50,6 +52,8 @@ interface ChildRun {
   readonly wallMs: number;
   /** Peak resident set size in bytes; NaN when it could not be read. */
   readonly peakRss: number;
+  /** User + system CPU seconds of the child (all its threads); NaN when they could not be read. */
+  readonly cpuSeconds: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -63,40 +67,60 @@ function runChild(args: readonly string[], probe: RssProbe, scratch: string): Ch
   rmSync(report, { force: true });
   const [command, argv, env] =
     probe.kind === 'gnu-time'
-      ? [GNU_TIME, ['-f', '%e %M', '-o', report, process.execPath, ...args], process.env]
+      ? [GNU_TIME, ['-f', '%e %M %U %S', '-o', report, process.execPath, ...args], process.env]
       : [process.execPath, ['--import', pathToFileURL(probe.module).href, ...args], { ...process.env, SEMODEL_BENCH_RSS_FILE: report }];
   const t0 = nowMs();
   const r = spawnSync(command, argv, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * MIB });
   const wallMs = nowMs() - t0;
-  let peakRss = Number.NaN;
-  if (existsSync(report)) {
-    const fields = readFileSync(report, 'utf8').trim().split(/\s+/);
-    const kib = Number(fields[fields.length - 1]);
-    if (Number.isFinite(kib)) peakRss = kib * 1024;
-  }
-  return { status: r.status, wallMs, peakRss, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  // The report's last line: GNU time's `%e %M %U %S`, or the preload's `maxRSS user system`;
+  // either way the last three fields are KiB, user seconds, system seconds.
+  const fields = existsSync(report) ? (readFileSync(report, 'utf8').trim().split('\n').pop() ?? '').trim().split(/\s+/) : [];
+  const [kib, user, system] = fields.slice(-3).map(Number);
+  const peakRss = kib !== undefined && Number.isFinite(kib) ? kib * 1024 : Number.NaN;
+  const cpuSeconds = user !== undefined && system !== undefined ? user + system : Number.NaN;
+  return { status: r.status, wallMs, peakRss, cpuSeconds, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-/** The median wall time and the largest peak RSS of `RUNS` runs after one warm-up run (tsx's compile cache). */
-function timeChild(args: readonly string[], probe: RssProbe, scratch: string): { wallMs: number; peakRss: number; last: ChildRun } {
+/** What {@link timeChild} reports. */
+interface ChildTiming {
+  /** Median wall time (ms). */
+  readonly wallMs: number;
+  /** Largest peak RSS (bytes). */
+  readonly peakRss: number;
+  /** Median CPU seconds. */
+  readonly cpuSeconds: number;
+  readonly last: ChildRun;
+}
+
+/** The median wall and CPU time and the largest peak RSS of `RUNS` runs after one warm-up run (tsx's compile cache). */
+function timeChild(args: readonly string[], probe: RssProbe, scratch: string): ChildTiming {
   let last = runChild(args, probe, scratch);
-  if (last.status !== 0) return { wallMs: Number.NaN, peakRss: Number.NaN, last };
+  const failed = (): ChildTiming => ({ wallMs: Number.NaN, peakRss: Number.NaN, cpuSeconds: Number.NaN, last });
+  if (last.status !== 0) return failed();
   const walls: number[] = [];
+  const cpu: number[] = [];
   let peak = 0;
   for (let run = 0; run < RUNS; run++) {
     last = runChild(args, probe, scratch);
-    if (last.status !== 0) return { wallMs: Number.NaN, peakRss: Number.NaN, last };
+    if (last.status !== 0) return failed();
     walls.push(last.wallMs);
+    cpu.push(last.cpuSeconds);
     peak = Math.max(peak, last.peakRss);
   }
-  return { wallMs: median(walls), peakRss: peak, last };
+  return { wallMs: median(walls), peakRss: peak, cpuSeconds: median(cpu), last };
+}
+
+/** The note on a child's CPU time and peak memory. */
+function childNote(t: ChildTiming, imageSize: number): string {
+  return `CPU ${t.cpuSeconds.toFixed(2)} s; peak RSS ${(t.peakRss / MIB).toFixed(0)} MiB = ${(t.peakRss / imageSize).toFixed(2)} × image`;
 }
 
 /** The module that reports maxRSS when /usr/bin/time is missing. */
 const RSS_PRELOAD = `import { writeFileSync } from 'node:fs';
 process.on('exit', () => {
   const file = process.env.SEMODEL_BENCH_RSS_FILE;
-  if (file) writeFileSync(file, String(process.resourceUsage().maxRSS));
+  const u = process.resourceUsage();
+  if (file) writeFileSync(file, [u.maxRSS, u.userCPUTime / 1e6, u.systemCPUTime / 1e6].join(' '));
 });
 `;
 
@@ -139,7 +163,7 @@ function inProcess(kernel: Uint8Array, initrd: Uint8Array): { results: BenchResu
   const input = { ...secrets, kernel, initrd, parmline: PARMLINE, hostKeys: [benchHostPublic(nodeSuite)] };
   const once = buildImage(nodeSuite, input); // warm-up, and the layout the parts are measured on
   if (!once.ok) throw new Error(`build failed: ${once.error.field}: ${once.error.message}`);
-  const { layout, image } = once.value;
+  const { layout } = once.value;
   const pages = layout.pages;
   const buildMs = medianMs(() => buildImage(nodeSuite, input));
 
@@ -163,14 +187,7 @@ function inProcess(kernel: Uint8Array, initrd: Uint8Array): { results: BenchResu
     return [pld.digest(), ald.digest(), tld.digest()];
   });
   const tweaksMs = medianMs(() => layout.components.map((c) => componentTweaks(c.tweakPrefix, c.length / PAGE_SIZE)));
-  const copyMs = medianMs(() =>
-    layout.components.map((c) => {
-      const plain = new Uint8Array(c.length);
-      plain.set(image.subarray(Number(c.guestAddress), Number(c.guestAddress) + (c.originalLength ?? c.length)));
-      return plain;
-    }),
-  );
-  const parts = xtsSuiteMs + digestsMs + tweaksMs + copyMs;
+  const parts = xtsSuiteMs + digestsMs + tweaksMs;
   const share = (ms: number): string => `${((100 * ms) / buildMs).toFixed(0)}% of buildImage`;
   const results: BenchResult[] = [
     {
@@ -181,14 +198,18 @@ function inProcess(kernel: Uint8Array, initrd: Uint8Array): { results: BenchResu
     },
     { name: '  part: XTS encrypt of every page (nodeSuite)', value: xtsSuiteMs, unit: 'ms', note: `${share(xtsSuiteMs)}; raw node:crypto ${xtsRawMs.toFixed(0)} ms` },
     {
-      name: '  part: imageDigests (PLD, ALD, TLD via persistent DigestState)',
+      name: '  part: imageDigests (PLD, ALD, TLD as immutable DigestState)',
       value: digestsMs,
       unit: 'ms',
       note: `${share(digestsMs)}; 3 streaming node:crypto hashes ${streamMs.toFixed(0)} ms`,
     },
     { name: '  part: componentTweaks (page tweaks)', value: tweaksMs, unit: 'ms', note: share(tweaksMs) },
-    { name: '  part: page-padded copy of each component', value: copyMs, unit: 'ms', note: share(copyMs) },
-    { name: '  rest (allocation, GC, page list, header, layout)', value: buildMs - parts, unit: 'ms', note: share(buildMs - parts) },
+    {
+      name: '  rest (copying pages into the image, allocation, GC, page list, header, layout)',
+      value: buildMs - parts,
+      unit: 'ms',
+      note: share(buildMs - parts),
+    },
   ];
   return { results, imageSize: layout.imageSize };
 }
@@ -265,7 +286,7 @@ export async function benchBuild(): Promise<BenchResult[]> {
       name: 'child: read inputs + buildImage + write (stand-in, no CLI)',
       value: standIn.wallMs,
       unit: 'ms',
-      note: `${(standIn.wallMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg; peak RSS ${(standIn.peakRss / MIB).toFixed(0)} MiB = ${(standIn.peakRss / imageSize).toFixed(2)} × image`,
+      note: `${(standIn.wallMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg; ${childNote(standIn, imageSize)}`,
     });
 
     const bin = join(ROOT, 'bin', 'semodel.mjs');
@@ -286,11 +307,16 @@ export async function benchBuild(): Promise<BenchResult[]> {
     const wallRatio = cli.wallMs / 1000 / GENPROTIMG_SECONDS;
     const memoryRatio = cli.peakRss / outSize;
     results.push(
-      { name: `semodel image build (CLI${suite.length > 0 ? ', --suite node' : ''}), wall`, value: cli.wallMs, unit: 'ms', note: `median of ${RUNS}; image ${(outSize / MIB).toFixed(1)} MiB` },
+      {
+        name: `semodel image build (CLI${suite.length > 0 ? ', --suite node' : ''}), wall`,
+        value: cli.wallMs,
+        unit: 'ms',
+        note: `median of ${RUNS}; image ${(outSize / MIB).toFixed(1)} MiB; CPU ${cli.cpuSeconds.toFixed(2)} s`,
+      },
       { name: 'CLI wall / genprotimg (0.37 s)', value: wallRatio, unit: 'ratio', note: targetNote(wallRatio, '≤', TARGET_WALL_RATIO) },
       { name: 'CLI peak RSS', value: cli.peakRss / MIB, unit: 'MiB', note: `largest of ${RUNS}; ${how}` },
       { name: 'CLI peak RSS / image size', value: memoryRatio, unit: 'ratio', note: targetNote(memoryRatio, '≤', TARGET_MEMORY_RATIO) },
-      { name: 'CLI start-up alone (semodel --help, tsx)', value: startup.wallMs, unit: 'ms', note: `peak RSS ${(startup.peakRss / MIB).toFixed(0)} MiB` },
+      { name: 'CLI start-up alone (semodel --help, tsx)', value: startup.wallMs, unit: 'ms', note: `CPU ${startup.cpuSeconds.toFixed(2)} s; peak RSS ${(startup.peakRss / MIB).toFixed(0)} MiB` },
     );
 
     // The same CLI compiled to JavaScript ahead of time: how much of the above is tsx.
@@ -313,9 +339,14 @@ export async function benchBuild(): Promise<BenchResult[]> {
         name: 'same build, CLI precompiled to JS (no tsx), wall',
         value: compiled.wallMs,
         unit: 'ms',
-        note: `${(compiled.wallMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg; peak RSS ${(compiled.peakRss / MIB).toFixed(0)} MiB = ${(compiled.peakRss / outSize).toFixed(2)} × image`,
+        note: `${(compiled.wallMs / 1000 / GENPROTIMG_SECONDS).toFixed(2)} × genprotimg; ${childNote(compiled, outSize)}`,
       },
-      { name: 'precompiled CLI start-up alone (--help)', value: compiledStartup.wallMs, unit: 'ms', note: `peak RSS ${(compiledStartup.peakRss / MIB).toFixed(0)} MiB` },
+      {
+        name: 'precompiled CLI start-up alone (--help)',
+        value: compiledStartup.wallMs,
+        unit: 'ms',
+        note: `CPU ${compiledStartup.cpuSeconds.toFixed(2)} s; peak RSS ${(compiledStartup.peakRss / MIB).toFixed(0)} MiB`,
+      },
     );
     return results;
   } finally {

@@ -37,19 +37,19 @@ export const honestUnpackYieldsPlaintext = defineProperty({
   },
 });
 
-/** REQ-UNPACK-15, -12: whatever the hypervisor does, a running guest holds exactly the plaintext. */
+/** REQ-UNPACK-15, -12: whatever the hypervisor does, a verified or running guest holds exactly the plaintext. */
 export const adversaryCannotStartOtherContents = defineProperty({
   mechanism: 'image-unpack',
   name: 'adversarial-schedule-integrity',
   requirements: ['REQ-UNPACK-15', 'REQ-UNPACK-12', 'REQ-UNPACK-9'],
   statement:
-    'For any schedule (reordered, replayed, skipped, duplicated, moved, altered or foreign pages), a running guest holds exactly the owner\'s plaintext.',
+    'For any schedule (reordered, replayed, skipped, duplicated, moved, altered or foreign pages), a verified or running guest holds exactly the owner\'s plaintext.',
   arbitrary: arbCase,
   predicate: ({ image, foreign, schedule }) => {
     const run = runSchedule(platform(), SUITE, image, foreign, schedule);
     for (const t of run.trace) {
       const g = t.after.guests.get(run.guest);
-      if (g?.phase !== 'running') continue;
+      if (g?.phase !== 'verified' && g?.phase !== 'running') continue;
       // The hypervisor may boot either image (both are made for this machine); the guest must hold
       // exactly the plaintext of the one whose header the firmware accepted.
       const booted = g.image !== undefined && equalBytes(g.image.headerBytes, foreign.header) ? foreign : image;

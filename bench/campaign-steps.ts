@@ -98,7 +98,7 @@ export async function benchCampaignSteps(): Promise<BenchResult[]> {
       name: `${run.name}, ${PROPERTY_RUNS} runs, generation included`,
       value: PROPERTY_RUNS / (propertyMs / 1000),
       unit: 'runs/s',
-      note: `${(propertyMs / 1000).toFixed(2)} s for the campaign of one property`,
+      note: `one run: ${(propertyMs / 1000).toFixed(2)} s for the campaign of one property`,
     },
   ];
 }

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: runs every benchmark group in sequence (XTS, unpack, step scaling, campaign
+ * steps, image build) and prints each with {@link formatResults}. With `--write` it also writes
+ * `docs/benchmarks.md`: the machine, then one table per group (figure, value, unit, target,
+ * verdict). `--only NAME[,NAME…]` runs some groups only (names: xts, unpack, step-scaling,
+ * campaign-steps, build); it cannot be combined with `--write`, so the file always holds every
+ * group.
+ *
+ * A figure's target and verdict are read from its note, in the form bench/xts.ts uses:
+ * `target ≤ 2: met` or `target ≥ 0.8: NOT met`, optionally preceded or followed by other text
+ * after `; ` or `, `.
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchBuild } from './build.js';
+import { benchCampaignSteps } from './campaign-steps.js';
+import { formatResults, type BenchResult } from './harness.js';
+import { benchStepScaling } from './step-scaling.js';
+import { benchUnpack } from './unpack.js';
+import { benchXts } from './xts.js';
+
+/** One group of figures: a short name for `--only`, a title, and what produces it. */
+export interface BenchGroup {
+  readonly name: string;
+  readonly title: string;
+  /** One sentence on what is measured, for the written file. */
+  readonly about: string;
+  run(): Promise<BenchResult[]>;
+}
+
+/** Every group, in the order they run. */
+export const GROUPS: readonly BenchGroup[] = [
+  {
+    name: 'xts',
+    title: 'AES-256-XTS, one 4 KiB page',
+    about: 'Decrypting one page with raw node:crypto, the node suite and the noble suite (bench/xts.ts).',
+    run: () => benchXts(),
+  },
+  {
+    name: 'unpack',
+    title: 'Unpacking a 64 MiB image',
+    about:
+      'The model (platform step with the node suite: create-guest, set-header, one unpack per page, verify, accepted) against the raw work: per page one node:crypto XTS decryption and three running SHA-512 digests (bench/unpack.ts). Medians of 3 runs.',
+    run: benchUnpack,
+  },
+  {
+    name: 'step-scaling',
+    title: 'Cost of one unpack step against memory size',
+    about:
+      'One unpack (reducer, node suite) on a fresh page against a prebuilt guest holding 16 pages and one holding 262,144 pages (1 GiB); and the persistent-structure part alone (bench/step-scaling.ts).',
+    run: () => benchStepScaling(),
+  },
+  {
+    name: 'campaign-steps',
+    title: 'Platform steps in the campaign setting',
+    about:
+      'Adversarial image-unpack schedules sampled with fast-check (seed 2026), stepped with generation excluded; and one property campaign of 200 runs with generation included (bench/campaign-steps.ts).',
+    run: benchCampaignSteps,
+  },
+  {
+    name: 'build',
+    title: 'Building a 64 MiB kernel + 8 MiB initrd image',
+    about:
+      "buildImage in-process and the time of its parts; `semodel image build` as a child process (wall time, peak RSS by /usr/bin/time), a minimal stand-in command, and the CLI compiled ahead of time (bench/build.ts). genprotimg takes 0.37 s on this machine.",
+    run: benchBuild,
+  },
+];
+
+/** A figure's target and verdict, and the rest of its note. */
+interface Judged {
+  readonly target: string;
+  readonly verdict: string;
+  readonly rest: string | undefined;
+}
+
+const TARGET_NOTE = /^(.*?)(?:[;,]\s*)?target ([^:;,]+): (met|NOT met)(?:[;,]\s*(.*))?$/;
+
+/** Splits a note of the form `[text; ]target ≤ 2: met[; text]` (`,` may stand for `;`). */
+function judge(note: string | undefined): Judged {
+  const m = note === undefined ? null : TARGET_NOTE.exec(note);
+  if (m === null) return { target: '', verdict: '', rest: note };
+  const rest = [m[1], m[4]].filter((s): s is string => s !== undefined && s.trim() !== '').join('; ');
+  return { target: m[2] ?? '', verdict: m[3] === 'met' ? 'met' : '**not met**', rest: rest === '' ? undefined : rest };
+}
+
+/** A value as formatResults spells it; `n/a` for NaN. */
+function spell(value: number): string {
+  if (Number.isNaN(value)) return 'n/a';
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+/** Escapes `|` for a markdown table cell. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** One group as a markdown table. */
+function table(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => {
+    const j = judge(r.note);
+    const figure = j.rest === undefined ? r.name.trim() : `${r.name.trim()} — ${j.rest}`;
+    return `| ${cell(figure)} | ${spell(r.value)} | ${cell(r.unit)} | ${cell(j.target)} | ${j.verdict} |`;
+  });
+  return ['| figure | value | unit | target | verdict |', '|---|---:|---|---|---|', ...rows].join('\n');
+}
+
+/** What a group produced: its figures, or the error that stopped it. */
+type GroupOutcome = { readonly group: BenchGroup; readonly results: BenchResult[] } | { readonly group: BenchGroup; readonly error: string };
+
+/** The text of docs/benchmarks.md. */
+function markdown(outcomes: readonly GroupOutcome[], load: { start: number; end: number }): string {
+  const cpu = cpus();
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Generated by `npm run bench -- --write` (bench/run.ts); each group can also be run alone with',
+    '`npx tsx bench/<group>.ts`. Times are wall-clock medians of three runs unless a figure says',
+    'otherwise; a figure with a target says whether this run met it.',
+    '',
+    `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB;`,
+    `Node ${process.version}, OpenSSL ${process.versions.openssl}, ${process.platform}/${process.arch}.`,
+    `One-minute load average ${load.start.toFixed(2)} at the start and ${load.end.toFixed(2)} at the end of the run`,
+    '(a loaded machine slows every figure; ratios measured side by side suffer least).',
+  ];
+  for (const o of outcomes) {
+    lines.push('', `## ${o.group.title}`, '', o.group.about, '');
+    lines.push('results' in o ? table(o.results) : `Failed: ${o.error}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the groups (all, or those of `--only`), prints them, and writes the file with `--write`. */
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { write: { type: 'boolean' }, only: { type: 'string' } }, strict: true });
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((n) => !GROUPS.some((g) => g.name === n)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`bench: unknown group(s) ${unknown.join(', ')}; one of: ${GROUPS.map((g) => g.name).join(', ')}`);
+    return 2;
+  }
+  if (only !== undefined && values.write === true) {
+    console.error('bench: --write writes every group; it cannot be combined with --only');
+    return 2;
+  }
+  const selected = GROUPS.filter((g) => only === undefined || only.includes(g.name));
+  const load = { start: loadavg()[0] ?? Number.NaN, end: Number.NaN };
+  const outcomes: GroupOutcome[] = [];
+  for (const group of selected) {
+    const t0 = process.hrtime.bigint();
+    console.log(`\n== ${group.title}`);
+    try {
+      const results = await group.run();
+      outcomes.push({ group, results });
+      console.log(formatResults(results));
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      outcomes.push({ group, error });
+      console.error(`FAILED: ${error}`);
+    }
+    console.log(`(${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s)`);
+  }
+  load.end = loadavg()[0] ?? Number.NaN;
+
+  const missed = outcomes.flatMap((o) => ('results' in o ? o.results.filter((r) => judge(r.note).verdict !== '' && judge(r.note).verdict !== 'met') : []));
+  console.log(missed.length === 0 ? '\nEvery target met.' : `\nTargets not met: ${missed.map((r) => r.name.trim()).join('; ')}`);
+  if (values.write === true) {
+    const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, markdown(outcomes, load));
+    console.log(`wrote ${file}`);
+  }
+  return outcomes.some((o) => 'error' in o) ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -19,11 +19,11 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Map as PMap, Set as PSet } from 'immutable';
-import { bytesToHex, PAGE_SIZE } from '../model/core/bytes.js';
+import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { Unpack } from '../model/image-unpack/actions.js';
 import { unpack } from '../model/image-unpack/reducer.js';
-import type { UnpackGuest } from '../model/image-unpack/state.js';
+import { tweakKey, type UnpackGuest } from '../model/image-unpack/state.js';
 import { initialState, step } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
 import { benchHostScalar, buildBenchImage, gcClock, median, nowMs, pattern, targetNote } from './unpack.js';
@@ -76,7 +76,7 @@ function guestWith(base: UnpackGuest, pages: number, distinct = false): UnpackGu
     for (let i = 0; i < pages; i++) m.set(i, distinct ? new Uint8Array(PAGE_SIZE) : shared);
   });
   const usedTweaks = PSet<string>().withMutations((s) => {
-    for (let i = 0; i < pages; i++) s.add(bytesToHex(tweakOf(0, i)));
+    for (let i = 0; i < pages; i++) s.add(tweakKey(tweakOf(0, i)));
   });
   const empty = nodeSuite.sha512Init();
   return {
@@ -113,7 +113,7 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
     tweak: tweakOf(0xff, i),
     page: cipherPage,
   }));
-  const hexes = actions.map((a) => bytesToHex(a.tweak));
+  const hexes = actions.map((a) => tweakKey(a.tweak));
   let next = 0;
 
   // Each size is measured with only its own state alive, so that the garbage collector's work on

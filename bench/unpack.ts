@@ -15,10 +15,11 @@ import { resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Map as PMap, Set as PSet } from 'immutable';
-import { bytesToHex, PAGE_SIZE, u64be, utf8ToBytes } from '../model/core/bytes.js';
+import { PAGE_SIZE, u64be, utf8ToBytes } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite, DigestState, EcPoint } from '../model/crypto/suite.js';
 import { buildImage, deriveBuildSecrets, type BuiltImage, type ImageBuildInput } from '../model/image-unpack/image-builder.js';
+import { tweakKey } from '../model/image-unpack/state.js';
 import { initialState, step, type PlatformState } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
 
@@ -190,7 +191,7 @@ export function gcClock(): { settle(): Promise<number>; stop(): void } {
  * page: the three digests as the model keeps them (the suite's immutable `DigestState`) against
  * three plain running node:crypto hashes; the model's own logic (a whole unpack
  * run with XTS and the digests stubbed out); and within it the persistent-structure work of one
- * unpack (`memory.has` + `set`, `usedTweaks.has` + `add` with the tweak as 32 hex digits).
+ * unpack (`memory.has` + `set`, `usedTweaks.has` + `add` with the tweak by tweakKey).
  */
 function attribution(image: BuiltImage, initial: PlatformState): { digests: number; rawHashes: number; structures: number; logic: number } {
   const pages = image.layout.pages;
@@ -227,7 +228,7 @@ function attribution(image: BuiltImage, initial: PlatformState): { digests: numb
     for (let k = 0; k < held; k++) m.set(k, pages[k]?.stored ?? new Uint8Array(0));
   });
   const tweaks = PSet<string>().withMutations((t) => {
-    for (let k = 0; k < held; k++) t.add(bytesToHex(pages[k]?.tweak ?? new Uint8Array(0)));
+    for (let k = 0; k < held; k++) t.add(tweakKey(pages[k]?.tweak ?? new Uint8Array(0)));
   });
   let fresh = held;
   const structures = measure('memory + usedTweaks', () => {
@@ -235,7 +236,7 @@ function attribution(image: BuiltImage, initial: PlatformState): { digests: numb
     const p = pages[fresh];
     if (p === undefined) return undefined;
     const page = Number(p.address / BigInt(PAGE_SIZE));
-    const hex = bytesToHex(p.tweak);
+    const hex = tweakKey(p.tweak);
     return memory.has(page) || tweaks.has(hex) ? undefined : [memory.set(page, p.stored), tweaks.add(hex)];
   }, { minTime: 300 });
   modelUnpack(initial, image, { suite: STUB_SUITE, pageLimit: 2048 });
@@ -319,7 +320,7 @@ export async function benchUnpack(): Promise<BenchResult[]> {
       unit: 'µs/page',
       note: 'guards, persistent map and set, platform dispatch, GC',
     },
-    { name: '  of which memory.has/set + usedTweaks.has/add (32-hex-digit tweak keys)', value: parts.structures, unit: 'µs/page' },
+    { name: '  of which memory.has/set + usedTweaks.has/add (tweakKey keys)', value: parts.structures, unit: 'µs/page' },
   ];
 }
 

@@ -3,27 +3,27 @@
  * line and an exit status (0 success, 1 a check failed, 2 unusable input or arguments).
  * @module
  */
-import { campaign, CAMPAIGN_HELP } from './campaign.js';
-import { imageCommand, IMAGE_HELP } from './image.js';
 import { UsageError, processIo, type Io } from './io.js';
-import { requirements, REQUIREMENTS_HELP } from './requirements.js';
+
+// Each command is imported when it runs: `image build` should not pay for loading fast-check and
+// every property, nor `campaign` for the image codecs' CLI.
 
 export const HELP = `usage: semodel <command> [options]
 
 Commands:
-  image build     build a Secure Execution image from a kernel, initrd and parmline
-  image inspect   show the fields of an image or header (decrypted with a host key)
-  image verify    run the firmware's set-header, unpack and verify over an image
-  campaign        run the model's properties (the default of npm start)
-  requirements    trace spec/ requirements to rejection codes and properties
+  semodel image build --kernel F [--initrd F] [--parmline TEXT] --host-key PEM... [--pcf HEX] [--scf HEX] [--cck F] [--seed N] -o OUT [--force]
+      build a Secure Execution image from a kernel, initrd and parmline
+  semodel image inspect FILE [--host-key PEM...] [--show-secrets] [--json]
+      show the fields of an image or header (decrypted with a host private key)
+  semodel image verify IMAGE --host-key PEM... [--json]
+      run the firmware's set-header, unpack and verify over an image
+  semodel campaign [--mechanism NAME] [--runs N] [--seed N] [--json]
+      run the model's properties (the default of npm start)
+  semodel requirements [--json] [--write FILE [--force]]
+      trace spec/ requirements to rejection codes and properties
 
-Run 'semodel <command> --help' for a command's options.
-
-${CAMPAIGN_HELP}
-
-${REQUIREMENTS_HELP}
-
-${IMAGE_HELP}`;
+Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options.
+Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -37,11 +37,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.out(HELP);
         return command === undefined ? 2 : 0;
       case 'campaign':
-        return campaign(rest, io);
+        return (await import('./campaign.js')).campaign(rest, io);
       case 'requirements':
-        return requirements(rest, io);
+        return (await import('./requirements.js')).requirements(rest, io);
       case 'image':
-        return await imageCommand(rest, io);
+        return await (await import('./image.js')).imageCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

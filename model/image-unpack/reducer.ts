@@ -7,14 +7,17 @@
  * @module
  */
 import { accept, reject, type Step } from '../core/outcome.js';
-import { bytesToHex, equalBytes, PAGE_SIZE, u64be } from '../core/bytes.js';
+import { equalBytes, PAGE_SIZE, u64be } from '../core/bytes.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { SetHeader, Unpack } from './actions.js';
 import { PCF_NO_DECRYPTION } from './format.js';
 import { decodeHeader } from './header-codec.js';
 import { openHeader } from './header-keys.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
-import { MAX_GUEST_PAGES, newUnpackGuest, type HostKey, type UnpackGuest, type VerifyCheck } from './state.js';
+import { MAX_GUEST_PAGES, newUnpackGuest, tweakKey, type HostKey, type UnpackGuest, type VerifyCheck } from './state.js';
+
+/** The page size as a bigint, for guest addresses. */
+const PAGE = BigInt(PAGE_SIZE);
 
 /** A step of an image-unpack reducer. */
 export type UnpackStep<G, R = Record<string, never>> = Step<G, R, UnpackCode>;
@@ -91,15 +94,15 @@ export function unpack<G extends UnpackGuest>(guest: G, action: Unpack, suite: C
     return fail(guest, 'INVALID_STATE');
   }
   if (action.tweak.length !== 16 || action.page.length !== PAGE_SIZE) return fail(guest, 'INVALID_LENGTH');
-  if (action.address % BigInt(PAGE_SIZE) !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
-  if (action.address < 0n || action.address >= BigInt(guest.memoryPages) * BigInt(PAGE_SIZE)) {
+  if (action.address % PAGE !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
+  if (action.address < 0n || action.address >= BigInt(guest.memoryPages) * PAGE) {
     return fail(guest, 'ADDRESS_OUT_OF_RANGE');
   }
   if (BigInt(guest.unpackedPages) >= image.header.nep) return fail(guest, 'TOO_MANY_PAGES');
-  const page = Number(action.address / BigInt(PAGE_SIZE));
+  const page = Number(action.address / PAGE);
   if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
-  const tweakHex = bytesToHex(action.tweak);
-  if (guest.usedTweaks.has(tweakHex)) return fail(guest, 'TWEAK_REUSED');
+  const tweak = tweakKey(action.tweak);
+  if (guest.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');
 
   const plain = image.noDecryption
     ? Uint8Array.from(action.page)
@@ -108,7 +111,7 @@ export function unpack<G extends UnpackGuest>(guest: G, action: Unpack, suite: C
     {
       ...guest,
       memory: guest.memory.set(page, plain),
-      usedTweaks: guest.usedTweaks.add(tweakHex),
+      usedTweaks: guest.usedTweaks.add(tweak),
       pld: pld.update(action.page),
       ald: ald.update(u64be(action.address)),
       tld: tld.update(action.tweak),

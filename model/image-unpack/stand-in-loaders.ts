@@ -23,12 +23,16 @@ function rows(tag: string, size: number, argsSize: number): Uint8Array {
   return out;
 }
 
+// Built once (they are constants); callers get copies, since a builder patches its arguments in.
+const STAGE3A = rows('S3A', STAND_IN_STAGE3A_SIZE, STAGE3A_ARGS_SIZE);
+const STAGE3B = rows('S3B', STAND_IN_STAGE3B_SIZE, STAGE3B_ARGS_SIZE);
+
 /** The stand-in stage3a loader template (a fresh copy). */
 export function standInStage3a(): Uint8Array {
-  return rows('S3A', STAND_IN_STAGE3A_SIZE, STAGE3A_ARGS_SIZE);
+  return STAGE3A.slice();
 }
 
 /** The stand-in stage3b loader template (a fresh copy). */
 export function standInStage3b(): Uint8Array {
-  return rows('S3B', STAND_IN_STAGE3B_SIZE, STAGE3B_ARGS_SIZE);
+  return STAGE3B.slice();
 }

@@ -53,7 +53,7 @@ export interface UnpackGuest {
   readonly image: OpenedImage | undefined;
   /** Secure guest memory: page number → the page's plaintext. Persistent, so a step is O(log n). */
   readonly memory: PMap<number, Uint8Array>;
-  /** Tweaks used by unpack for this image, as lower-case hex. */
+  /** Tweaks used by unpack for this image, by {@link tweakKey}. */
   readonly usedTweaks: PSet<string>;
   /** Running page-list, address-list and tweak-list digests (SHA-512). */
   readonly pld: DigestState | undefined;
@@ -63,6 +63,17 @@ export interface UnpackGuest {
   readonly unpackedPages: number;
   /** The check that failed at verify, once one has. */
   readonly verifyFailure: VerifyCheck | undefined;
+}
+
+/**
+ * The key under which a tweak is remembered: its 16 bytes as 8 UTF-16 code units, two bytes
+ * each. Distinct tweaks have distinct keys; keys this short are hashed directly by Immutable.js,
+ * where 32-digit hex keys went through its small string-hash cache on every step.
+ */
+export function tweakKey(tweak: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < tweak.length; i += 2) key += String.fromCharCode(((tweak[i] ?? 0) << 8) | (tweak[i + 1] ?? 0));
+  return key;
 }
 
 /** A fresh guest slice: created, no header, empty memory. */

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { utf8ToBytes } from '../model/core/bytes.js';
 import { CCK_SIZE, DEFAULT_PCF, DEFAULT_SCF } from '../model/image-unpack/format.js';
-import { buildImage, deriveBuildSecrets } from '../model/image-unpack/image-builder.js';
+import { deriveBuildSecrets, streamImage, type StreamedImage } from '../model/image-unpack/image-builder.js';
 import { parse, parseHex64 } from './args.js';
 import { loadHostKeys } from './host-keys.js';
 import { IMAGE_SUITE } from './image-common.js';
@@ -95,23 +95,23 @@ export function imageBuild(argv: string[], io: Io): number {
   }
 
   const secrets = deriveBuildSecrets(IMAGE_SUITE, seed ?? new Uint8Array(randomBytes(32)));
-  const built = buildImage(IMAGE_SUITE, {
-    ...secrets,
-    ...(cck === undefined ? {} : { cck }),
-    kernel,
-    initrd,
-    parmline: values.parmline,
-    hostKeys: hostKeys.map((k) => k.publicKey),
-    pcf,
-    scf,
+  // The image goes to the file piece by piece as it is built (pages first, the header last), so a
+  // large build holds its inputs in memory but not a second copy of the image. The file appears
+  // whole or not at all; an existing one is refused unless --force.
+  let streamed: StreamedImage | undefined;
+  io.writeFileWith(out, force, (write) => {
+    const r = streamImage(
+      IMAGE_SUITE,
+      { ...secrets, ...(cck === undefined ? {} : { cck }), kernel, initrd, parmline: values.parmline, hostKeys: hostKeys.map((k) => k.publicKey), pcf, scf },
+      write,
+    );
+    if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
+    streamed = r.value;
   });
-  if (!built.ok) throw new UsageError(`cannot build the image: ${built.error.field}: ${built.error.message}`);
-  const { image, layout } = built.value;
-
-  // The whole image is in memory; one write, which refuses an existing file unless --force.
-  io.writeFile(out, image, force);
+  if (streamed === undefined) throw new UsageError('the image was not built'); // writeFileWith ran produce, or threw
+  const { layout, pageCount } = streamed;
   const slots = hostKeys.length;
-  io.out(`wrote ${out}: ${image.length} bytes, ${layout.pages.length} secured pages, ${slots} key slot${slots === 1 ? '' : 's'}` +
+  io.out(`wrote ${out}: ${layout.imageSize} bytes, ${pageCount} secured pages, ${slots} key slot${slots === 1 ? '' : 's'}` +
     (values.seed === undefined ? ' (random seed: not reproducible; pass --seed N to repeat a build)' : ` (seed ${BigInt(values.seed).toString(10)})`));
   return 0;
 }

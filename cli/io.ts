@@ -2,15 +2,23 @@
  * The CLI's contact with the outside world, passed in so that commands can be tested in-process.
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
 
 /** Output streams and files, as the commands use them. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): Uint8Array;
-  /** Writes a file; refuses to overwrite unless `overwrite` (nothing a user passes in is lost). */
-  writeFile(path: string, data: Uint8Array | string, overwrite: boolean): void;
+  /**
+   * Writes a file from bytes, text, or consecutive chunks; refuses to overwrite unless
+   * `overwrite` (nothing a user passes in is lost). A failed write leaves no partial file.
+   */
+  writeFile(path: string, data: Uint8Array | string | readonly Uint8Array[], overwrite: boolean): void;
+  /**
+   * Writes a file piece by piece: `produce` calls `write(offset, bytes)` for each piece, in any
+   * order. Same guarantees as {@link Io.writeFile}: no overwrite unless asked, no partial file.
+   */
+  writeFileWith(path: string, overwrite: boolean, produce: (write: (offset: number, bytes: Uint8Array) => void) => void): void;
   exists(path: string): boolean;
   /** Milliseconds, for timings in reports only. */
   now(): number;
@@ -19,6 +27,56 @@ export interface Io {
 /** A failure the user can fix: printed as one line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Writes `chunks` one after the other to `fd` from `position`, resuming after short writes. */
+function writeAll(fd: number, chunks: Uint8Array[], position: number): void {
+  let i = 0;
+  let at = position;
+  while (i < chunks.length) {
+    let wrote = writevSync(fd, chunks.slice(i, i + 1024), at);
+    at += wrote;
+    while (wrote > 0 && i < chunks.length) {
+      const c = chunks[i] as Uint8Array;
+      if (wrote >= c.length) {
+        wrote -= c.length;
+        i++;
+      } else {
+        chunks[i] = c.subarray(wrote);
+        wrote = 0;
+      }
+    }
+  }
+}
+
+/**
+ * Writes a temporary file beside `path` with `fill`, then moves it into place: a failed or
+ * interrupted write leaves neither a partial file nor a damaged old one. Without `overwrite` an
+ * existing file is refused, also one that appeared while writing.
+ */
+function atomicWrite(path: string, overwrite: boolean, fill: (fd: number) => void): void {
+  const fail = (code: string | undefined, e?: unknown): never => {
+    throw new UsageError(code === 'EEXIST' ? `${path} exists; choose another output or pass --force` : `${path}: cannot write (${code ?? String(e)})`);
+  };
+  if (!overwrite && existsSync(path)) fail('EEXIST');
+  const temp = `${path}.${process.pid}.semodel-tmp`;
+  try {
+    const fd = openSync(temp, 'wx');
+    try {
+      fill(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (overwrite) renameSync(temp, path);
+    else {
+      linkSync(temp, path);
+      rmSync(temp);
+    }
+  } catch (e) {
+    rmSync(temp, { force: true });
+    if (e instanceof UsageError) throw e;
+    fail((e as NodeJS.ErrnoException).code, e);
+  }
 }
 
 /** The process's own streams and files. */
@@ -37,14 +95,29 @@ export const processIo: Io = {
     }
   },
   writeFile(path, data, overwrite) {
-    try {
-      writeFileSync(path, data, { flag: overwrite ? 'w' : 'wx' });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        code === 'EEXIST' ? `${path} exists; choose another output or pass --force` : `${path}: cannot write (${code ?? String(e)})`,
-      );
-    }
+    const chunks = typeof data === 'string' ? [new TextEncoder().encode(data)] : data instanceof Uint8Array ? [data] : [...data];
+    atomicWrite(path, overwrite, (fd) => writeAll(fd, chunks, 0));
+  },
+  writeFileWith(path, overwrite, produce) {
+    atomicWrite(path, overwrite, (fd) => {
+      // Consecutive pieces are gathered and written with one writev at their position.
+      let pending: Uint8Array[] = [];
+      let start = 0;
+      let end = 0;
+      const flush = () => {
+        if (pending.length > 0) writeAll(fd, pending, start);
+        pending = [];
+      };
+      produce((offset, bytes) => {
+        if (offset !== end || pending.length >= 1024) {
+          flush();
+          start = offset;
+        }
+        pending.push(bytes);
+        end = offset + bytes.length;
+      });
+      flush();
+    });
   },
   exists: (path) => existsSync(path),
   now: () => performance.now(),

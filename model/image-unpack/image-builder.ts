@@ -13,7 +13,7 @@
  *   components, stage3b; an empty component still takes one page.
  * @module
  */
-import { PAGE_SIZE, pageAlign, utf8ToBytes, writeU64, zeroPad } from '../core/bytes.js';
+import { PAGE_SIZE, pageAlign, u64be, utf8ToBytes, writeU64, zeroPad } from '../core/bytes.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { CryptoSuite, EcPoint } from '../crypto/suite.js';
 import {
@@ -39,7 +39,7 @@ import {
 import { encodeHeader, headerSize, type SeHeader } from './header-codec.js';
 import { sealHeader, type BuildError, type CustomerKey } from './header-keys.js';
 import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS, type Ipib } from './ipib-codec.js';
-import { componentTweaks, imageDigests, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImagePage } from './image-pages.js';
+import { componentTweaks, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImagePage } from './image-pages.js';
 import { encodeStage3aArgs, encodeStage3bArgs, NO_BLOB, type MemBlob, type Stage3aArgs, type Stage3bArgs } from './stage3-args.js';
 import { standInStage3a, standInStage3b } from './stand-in-loaders.js';
 
@@ -126,12 +126,22 @@ export interface ImageLayout {
   readonly imageSize: number;
 }
 
-/** A built image: its bytes, its header, and its layout. */
-export interface BuiltImage {
-  readonly image: Uint8Array;
+/**
+ * A built image as consecutive chunks: written one after the other they are the image file.
+ * Encrypted pages are the cipher's own outputs, not copied into one buffer, so that a large image
+ * can be streamed to a file with one copy of it in memory.
+ */
+export interface BuiltImageChunks {
+  /** Consecutive pieces of the image, from offset 0 to `layout.imageSize`. */
+  readonly chunks: readonly Uint8Array[];
   readonly headerBytes: Uint8Array;
   readonly header: SeHeader;
   readonly layout: ImageLayout;
+}
+
+/** A built image: its bytes, its header, and its layout. */
+export interface BuiltImage extends BuiltImageChunks {
+  readonly image: Uint8Array;
 }
 
 interface ComponentSpec {
@@ -209,6 +219,61 @@ function pagesOf(length: number): number {
  * per host key.
  */
 export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<BuiltImage, BuildError> {
+  const built = buildImageChunks(suite, input);
+  if (!built.ok) return built;
+  const image = new Uint8Array(built.value.layout.imageSize);
+  let at = 0;
+  for (const c of built.value.chunks) {
+    image.set(c, at);
+    at += c.length;
+  }
+  return ok({ ...built.value, image });
+}
+
+/** {@link buildImage} without assembling the image: its chunks, in file order. */
+export function buildImageChunks(suite: CryptoSuite, input: ImageBuildInput): Result<BuiltImageChunks, BuildError> {
+  const pieces: { offset: number; bytes: Uint8Array }[] = [];
+  const built = writeImage(suite, input, (offset, bytes) => void pieces.push({ offset, bytes }), true);
+  if (!built.ok) return built;
+  pieces.sort((a, b) => a.offset - b.offset);
+  return ok({ ...built.value, chunks: pieces.map((p) => p.bytes) });
+}
+
+/** What {@link streamImage} returns: the image's header and layout, its pages already written. */
+export interface StreamedImage {
+  readonly headerBytes: Uint8Array;
+  readonly header: SeHeader;
+  /** The layout; `pages` is empty (each page went to the sink and was not kept). */
+  readonly layout: ImageLayout;
+  /** Secured pages written. */
+  readonly pageCount: number;
+}
+
+/**
+ * Builds an image piece by piece into `sink(offset, bytes)`, keeping no page once it is written:
+ * the pages first, then (once the digests are known) the short PSW, stage3a, IPIB and header.
+ * The pieces tile the image exactly. For large images: peak memory is the inputs, not the image.
+ */
+export function streamImage(
+  suite: CryptoSuite,
+  input: ImageBuildInput,
+  sink: (offset: number, bytes: Uint8Array) => void,
+): Result<StreamedImage, BuildError> {
+  const built = writeImage(suite, input, sink, false);
+  if (!built.ok) return built;
+  return ok({ ...built.value, pageCount: Number(built.value.header.nep) });
+}
+
+/**
+ * The builder's core: validates, places, encrypts and seals, handing every piece of the image to
+ * `sink` as soon as it is final. With `keepPages`, the layout lists every page with its bytes.
+ */
+function writeImage(
+  suite: CryptoSuite,
+  input: ImageBuildInput,
+  sink: (offset: number, bytes: Uint8Array) => void,
+  keepPages: boolean,
+): Result<Omit<BuiltImageChunks, 'chunks'>, BuildError> {
   const stage3aTemplate = input.stage3a ?? standInStage3a();
   const stage3bTemplate = input.stage3b ?? standInStage3b();
   const specs = componentSpecs(input, stage3bTemplate);
@@ -244,8 +309,12 @@ export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<B
   const stage3bPlaced = placed[placed.length - 1];
   if (stage3bPlaced === undefined) return fail('stage3b', 'missing'); // cannot happen: specs ends with stage3b
 
-  // Secured pages, encrypted in place in the image unless PCF bit 35 says plaintext.
-  const image = new Uint8Array(imageSize);
+  // Secured pages, encrypted unless PCF bit 35 says plaintext; each is its own piece of the image.
+  // The digests run alongside, so no page has to be kept once it is written.
+  let pld = suite.sha512Init();
+  let ald = suite.sha512Init();
+  let tld = suite.sha512Init();
+  let nep = 0n;
   const encrypt = (pcf & PCF_NO_DECRYPTION) === 0n;
   const pages: ImagePage[] = [];
   const components: ImageComponent[] = [];
@@ -258,8 +327,14 @@ export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<B
       // (a 64 MiB kernel is not copied once more).
       const slice = bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
       const page = slice.length === PAGE_SIZE ? slice : zeroPad(slice, PAGE_SIZE);
-      image.set(encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page, at);
-      pages.push({ address: BigInt(at), tweak, stored: image.subarray(at, at + PAGE_SIZE) });
+      const stored = encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page;
+      const address = BigInt(at);
+      pld = pld.update(stored);
+      ald = ald.update(u64be(address));
+      tld = tld.update(tweak);
+      nep++;
+      sink(at, stored);
+      if (keepPages) pages.push({ address, tweak, stored });
     });
     components.push({
       kind: c.kind,
@@ -271,7 +346,7 @@ export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<B
     });
   }
 
-  const digests = imageDigests(suite, pages);
+  const digests = { pld: pld.digest(), ald: ald.digest(), tld: tld.digest(), nep };
   const sealed = sealHeader(suite, {
     headerKey: input.headerKey,
     iv: input.iv,
@@ -294,28 +369,34 @@ export function buildImage(suite: CryptoSuite, input: ImageBuildInput): Result<B
   if (!sealed.ok) return sealed;
   const headerBytes = encodeHeader(sealed.value);
 
-  // The non-secured part: short PSW, stage3a with its arguments, IPIB, header.
+  // The non-secured part: short PSW, stage3a with its arguments, IPIB, header, each zero-padded
+  // up to what follows it.
   const shortPsw = DEFAULT_PSW_MASK | SHORT_PSW_BIT12 | STAGE3A_ENTRY;
-  writeU64(image, 0, shortPsw);
-  image.set(stage3aTemplate, STAGE3A_LOAD_ADDRESS);
+  const lowCore = new Uint8Array(STAGE3A_LOAD_ADDRESS);
+  writeU64(lowCore, 0, shortPsw);
+  const stage3a = new Uint8Array(ipibAddress - STAGE3A_LOAD_ADDRESS);
+  stage3a.set(stage3aTemplate);
   const stage3aArgsAddress = STAGE3A_LOAD_ADDRESS + stage3aTemplate.length - STAGE3A_ARGS_SIZE;
   const stage3aArgs: Stage3aArgs = {
     hdrOffs: BigInt(headerAddress - stage3aArgsAddress),
     hdrSize: BigInt(phs),
     ipibOffs: BigInt(ipibAddress - stage3aArgsAddress),
   };
-  image.set(encodeStage3aArgs(stage3aArgs), stage3aArgsAddress);
+  stage3a.set(encodeStage3aArgs(stage3aArgs), stage3aArgsAddress - STAGE3A_LOAD_ADDRESS);
   const ipibBytes = encodeIpib(
     components.map((c) => ({ tweakPref: c.tweakPrefix, addr: c.guestAddress, len: BigInt(c.length) })),
     phs,
   );
-  image.set(ipibBytes, ipibAddress);
-  image.set(headerBytes, headerAddress);
+  const headerPages = zeroPad(headerBytes, pageAlign(phs));
   const ipib = decodeIpib(ipibBytes);
   if (!ipib.ok) return fail('ipib', ipib.error.message); // cannot happen: encodeIpib's own output
 
+  sink(0, lowCore);
+  sink(STAGE3A_LOAD_ADDRESS, stage3a);
+  sink(ipibAddress, zeroPad(ipibBytes, headerAddress - ipibAddress));
+  sink(headerAddress, headerPages);
+
   return ok({
-    image,
     headerBytes,
     header: sealed.value,
     layout: {

@@ -48,6 +48,10 @@ export async function run(...argv: string[]): Promise<RunResult> {
       if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
       processIo.writeFile(p, data, overwrite);
     },
+    writeFileWith(p, overwrite, produce) {
+      if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
+      processIo.writeFileWith(p, overwrite, produce);
+    },
     exists: (p) => processIo.exists(p),
     now: () => 0,
   };

@@ -141,6 +141,13 @@ describe('image build', () => {
     expect((await run('image', 'verify', out, '--host-key', at('host.pem'))).code).toBe(0);
   });
 
+  it('writes through a temporary file that never stays behind, and into a missing folder not at all', async () => {
+    const r = await run('image', 'build', ...inputs, '--host-key', at('host.pem'), '--seed', '1', '-o', at('no-such-dir/out.img'));
+    expect(r.code).toBe(2);
+    expect(isOneCleanLine(r)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('semodel-tmp'))).toEqual([]);
+  });
+
   it('refuses to write over one of its inputs, even with --force', async () => {
     const r = await run('image', 'build', ...inputs, '--host-key', at('host.pem'), '-o', at('kernel.bin'), '--force');
     expect(r.code).toBe(2);

@@ -8,7 +8,7 @@ import type { EcPoint } from '../../model/crypto/suite.js';
 import { describeImage } from '../../model/image-unpack/describe.js';
 import { DEFAULT_KERNEL_PSW_ADDR, PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
 import { openHeader, type HostKeyPair } from '../../model/image-unpack/header-keys.js';
-import { buildImage, deriveBuildSecrets, type BuildSecrets, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
+import { buildImage, buildImageChunks, deriveBuildSecrets, streamImage, type BuildSecrets, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
 import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
 import { imageDigests, pagePlaintext } from '../../model/image-unpack/image-pages.js';
 import { NO_BLOB } from '../../model/image-unpack/stage3-args.js';
@@ -87,6 +87,25 @@ describe('buildImage', () => {
     const d = describeImage(suite, p, o.value);
     expect(d.components.map((c) => c.originalLength)).toEqual(b.layout.components.map((c) => c.originalLength));
     expect(d.components.map((c) => c.kind)).toEqual(['kernel', 'parmline', 'initrd', 'stage3b']);
+  });
+
+  it('streams the same image piece by piece, and as consecutive chunks, keeping no page', () => {
+    const input = { ...secrets, kernel: Uint8Array.from({ length: 10_000 }, (_, i) => i * 3), initrd: new Uint8Array(5000).fill(7), parmline: 'x', hostKeys: hosts.map((h) => h.publicKey) };
+    const whole = built(input);
+    const streamed = new Uint8Array(whole.image.length);
+    const covered = new Uint8Array(whole.image.length);
+    const r = streamImage(suite, input, (offset, bytes) => {
+      streamed.set(bytes, offset);
+      covered.fill(covered[offset] === 0 ? 1 : 2, offset, offset + bytes.length); // pieces must not overlap
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(covered.every((c) => c === 1)).toBe(true); // ...and must tile the whole image
+    expect(equalBytes(streamed, whole.image)).toBe(true);
+    expect(r.value.layout.pages).toEqual([]);
+    expect(r.value.pageCount).toBe(whole.layout.pages.length);
+    const chunks = buildImageChunks(suite, input);
+    if (!chunks.ok) throw new Error('chunks');
+    expect(equalBytes(concatBytes(...chunks.value.chunks), whole.image)).toBe(true);
   });
 
   it('is deterministic', () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../model/core/bytes.js';
 import { nobleSuite, nodeSuite, type CryptoSuite } from '../../model/crypto/index.js';
+import { PROPERTY_RUNS } from '../runs.js';
 
 /** The shared vectors folder, next to the project (/work/shared next to /work/main). */
 const VECTORS_DIR = fileURLToPath(new URL('../../../shared/vectors/xts/', import.meta.url));
@@ -139,7 +140,7 @@ describe('against raw node:crypto createCipheriv aes-128-xts / aes-256-xts', () 
         expect(bytesToHex(suite.aesXtsEncrypt(key, tweak, data))).toBe(ct);
         expect(bytesToHex(suite.aesXtsDecrypt(key, tweak, data))).toBe(rawXts(false, key, tweak, data));
       }),
-      { numRuns: 200 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

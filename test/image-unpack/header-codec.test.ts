@@ -8,6 +8,7 @@ import { decodeHeader, encodeHeader, headerAad, type HeaderError, type SeHeader 
 import { openHeader, type HostKeyPair } from '../../model/image-unpack/header-keys.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import { expectedOf, hostKeysOf, vectorFile } from './se-vectors.js';
+import { PROPERTY_RUNS } from '../runs.js';
 
 const V01 = '01-nks1-pcf-default';
 const V02 = '02-nks2-dump-cck';
@@ -192,7 +193,7 @@ describe('decodeHeader properties', () => {
         const r = decodeHeader(b);
         if (r.ok) expect(encodeHeader(r.value)).toEqual(b);
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 
@@ -204,7 +205,7 @@ describe('decodeHeader properties', () => {
         if (r.ok) expect(encodeHeader(r.value)).toEqual(b);
         else expect(r.error.offset).toBeLessThanOrEqual(Math.max(length, 0x1a0));
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 
@@ -216,7 +217,7 @@ describe('decodeHeader properties', () => {
         const r = decodeHeader(b);
         expect(r.ok && r.value).toEqual(h);
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, concatBytes, equalBytes, utf8ToBytes, zeroPad } from '../../model/core/bytes.js';
-import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
+import { nobleSuite } from '../../model/crypto/noble-suite.js';
+import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import type { EcPoint } from '../../model/crypto/suite.js';
 import { describeImage } from '../../model/image-unpack/describe.js';
 import { DEFAULT_KERNEL_PSW_ADDR, PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
@@ -12,6 +13,10 @@ import { buildImage, buildImageChunks, deriveBuildSecrets, streamImage, type Bui
 import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
 import { imageDigests, pagePlaintext } from '../../model/image-unpack/image-pages.js';
 import { NO_BLOB } from '../../model/image-unpack/stage3-args.js';
+import { PROPERTY_RUNS } from '../runs.js';
+
+/** noble, with its few P-521 key agreements computed once. */
+const suite = memoizeKeyAgreement(nobleSuite);
 
 function hostFromSeed(seed: number): HostKeyPair {
   const privateKey = deriveBuildSecrets(suite, Uint8Array.of(0xa0, seed)).customer.privateKey;
@@ -193,7 +198,7 @@ describe('buildImage', () => {
           inputs.forEach((input, i) => expect(parts[i]).toEqual(zeroPad(input, Math.max(4096, Math.ceil(input.length / 4096) * 4096))));
         },
       ),
-      { numRuns: 25 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -7,6 +7,7 @@ import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
 import { describeImage } from '../../model/image-unpack/describe.js';
 import { parseImage } from '../../model/image-unpack/image-layout.js';
 import { vectorFile } from './se-vectors.js';
+import { PROPERTY_RUNS } from '../runs.js';
 
 const image01 = vectorFile('01-nks1-pcf-default', 'image.bin');
 
@@ -63,7 +64,7 @@ describe('parseImage', () => {
           if (!r.ok) expect(r.error.field.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -22,6 +22,7 @@ import { Map as PMap, Set as PSet } from 'immutable';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { Unpack } from '../model/image-unpack/actions.js';
+import { startDigests } from '../model/image-unpack/image-pages.js';
 import { unpack } from '../model/image-unpack/reducer.js';
 import { tweakKey, type UnpackGuest } from '../model/image-unpack/state.js';
 import { initialState, step } from '../model/platform/index.js';
@@ -78,16 +79,12 @@ function guestWith(base: UnpackGuest, pages: number, distinct = false): UnpackGu
   const usedTweaks = PSet<string>().withMutations((s) => {
     for (let i = 0; i < pages; i++) s.add(tweakKey(tweakOf(0, i)));
   });
-  const empty = nodeSuite.sha512Init();
   return {
     ...base,
     image: { ...image, header: { ...image.header, nep: BigInt(MEMORY_PAGES) } },
     memory,
     usedTweaks,
-    pld: empty,
-    ald: empty,
-    tld: empty,
-    unpackedPages: pages,
+    digests: { ...startDigests(nodeSuite), nep: BigInt(pages) },
   };
 }
 

@@ -13,7 +13,7 @@
  *   components, stage3b; an empty component still takes one page.
  * @module
  */
-import { PAGE_SIZE, pageAlign, u64be, utf8ToBytes, writeU64, zeroPad } from '../core/bytes.js';
+import { PAGE_SIZE, pageAlign, utf8ToBytes, writeU64, zeroPad } from '../core/bytes.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { CryptoSuite, EcPoint } from '../crypto/suite.js';
 import {
@@ -39,7 +39,7 @@ import {
 import { encodeHeader, headerSize, type SeHeader } from './header-codec.js';
 import { sealHeader, type BuildError, type CustomerKey } from './header-keys.js';
 import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS, type Ipib } from './ipib-codec.js';
-import { componentTweaks, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImagePage } from './image-pages.js';
+import { addPage, componentTweaks, finishDigests, startDigests, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImagePage } from './image-pages.js';
 import { encodeStage3aArgs, encodeStage3bArgs, NO_BLOB, type MemBlob, type Stage3aArgs, type Stage3bArgs } from './stage3-args.js';
 import { standInStage3a, standInStage3b } from './stand-in-loaders.js';
 
@@ -311,10 +311,7 @@ function writeImage(
 
   // Secured pages, encrypted unless PCF bit 35 says plaintext; each is its own piece of the image.
   // The digests run alongside, so no page has to be kept once it is written.
-  let pld = suite.sha512Init();
-  let ald = suite.sha512Init();
-  let tld = suite.sha512Init();
-  let nep = 0n;
+  let running = startDigests(suite);
   const encrypt = (pcf & PCF_NO_DECRYPTION) === 0n;
   const pages: ImagePage[] = [];
   const components: ImageComponent[] = [];
@@ -329,10 +326,7 @@ function writeImage(
       const page = slice.length === PAGE_SIZE ? slice : zeroPad(slice, PAGE_SIZE);
       const stored = encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page;
       const address = BigInt(at);
-      pld = pld.update(stored);
-      ald = ald.update(u64be(address));
-      tld = tld.update(tweak);
-      nep++;
+      running = addPage(running, address, tweak, stored);
       sink(at, stored);
       if (keepPages) pages.push({ address, tweak, stored });
     });
@@ -346,7 +340,7 @@ function writeImage(
     });
   }
 
-  const digests = { pld: pld.digest(), ald: ald.digest(), tld: tld.digest(), nep };
+  const digests = finishDigests(running);
   const sealed = sealHeader(suite, {
     headerKey: input.headerKey,
     iv: input.iv,

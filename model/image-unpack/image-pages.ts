@@ -4,7 +4,7 @@
  * @module
  */
 import { PAGE_SIZE, u64be } from '../core/bytes.js';
-import type { CryptoSuite } from '../crypto/suite.js';
+import type { CryptoSuite, DigestState } from '../crypto/suite.js';
 import { PCF_NO_DECRYPTION, PVIMG_TWEAK_PREFIX, TWEAK_PREFIX, TWEAK_RANDOM_SIZE, TWEAK_SIZE } from './format.js';
 
 /** What a secured component holds; `extra` is a builder's further component, `unknown` a parsed one of another prefix. */
@@ -78,19 +78,38 @@ export interface ImageDigests {
   readonly nep: bigint;
 }
 
+/**
+ * PLD, ALD and TLD while they are being computed, and the page count: the one definition of the
+ * integrity values, shared by the owner's builder and the firmware's unpack. Immutable.
+ */
+export interface RunningDigests {
+  readonly pld: DigestState;
+  readonly ald: DigestState;
+  readonly tld: DigestState;
+  readonly nep: bigint;
+}
+
+/** Digests of no pages yet. */
+export function startDigests(suite: CryptoSuite): RunningDigests {
+  const empty = suite.sha512Init();
+  return { pld: empty, ald: empty, tld: empty, nep: 0n };
+}
+
+/** The digests with one more page: its stored bytes, its address as a big-endian u64, its tweak. */
+export function addPage(d: RunningDigests, address: bigint, tweak: Uint8Array, stored: Uint8Array): RunningDigests {
+  return { pld: d.pld.update(stored), ald: d.ald.update(u64be(address)), tld: d.tld.update(tweak), nep: d.nep + 1n };
+}
+
+/** The final values of running digests. */
+export function finishDigests(d: RunningDigests): ImageDigests {
+  return { pld: d.pld.digest(), ald: d.ald.digest(), tld: d.tld.digest(), nep: d.nep };
+}
+
 /** PLD, ALD, TLD and NEP over `pages` in the given (component) order. */
 export function imageDigests(suite: CryptoSuite, pages: Iterable<ImagePage>): ImageDigests {
-  let pld = suite.sha512Init();
-  let ald = suite.sha512Init();
-  let tld = suite.sha512Init();
-  let nep = 0n;
-  for (const p of pages) {
-    pld = pld.update(p.stored);
-    ald = ald.update(u64be(p.address));
-    tld = tld.update(p.tweak);
-    nep++;
-  }
-  return { pld: pld.digest(), ald: ald.digest(), tld: tld.digest(), nep };
+  let d = startDigests(suite);
+  for (const p of pages) d = addPage(d, p.address, p.tweak, p.stored);
+  return finishDigests(d);
 }
 
 /**

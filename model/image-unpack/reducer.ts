@@ -7,11 +7,12 @@
  * @module
  */
 import { accept, reject, type Step } from '../core/outcome.js';
-import { equalBytes, PAGE_SIZE, u64be } from '../core/bytes.js';
+import { equalBytes, PAGE_SIZE } from '../core/bytes.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { SetHeader, Unpack } from './actions.js';
 import { PCF_NO_DECRYPTION } from './format.js';
 import { decodeHeader } from './header-codec.js';
+import { addPage, finishDigests, startDigests } from './image-pages.js';
 import { openHeader } from './header-keys.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
 import { MAX_GUEST_PAGES, newUnpackGuest, tweakKey, type HostKey, type UnpackGuest, type VerifyCheck } from './state.js';
@@ -63,7 +64,6 @@ export function setHeader<G extends UnpackGuest>(
   if (host === undefined) return fail(guest, 'NO_KEY_SLOT');
   const opened = openHeader(suite, header, host);
   if (!opened.ok) return fail(guest, opened.error.check === 'header-auth' ? 'HEADER_AUTH' : opened.error.check === 'key-slot' ? 'NO_KEY_SLOT' : 'KEY_SLOT_AUTH');
-  const empty = suite.sha512Init();
   return accept(
     {
       ...guest,
@@ -75,9 +75,7 @@ export function setHeader<G extends UnpackGuest>(
         secrets: opened.value.secrets,
         noDecryption: (header.pcf & PCF_NO_DECRYPTION) !== 0n,
       },
-      pld: empty,
-      ald: empty,
-      tld: empty,
+      digests: startDigests(suite),
     },
     {},
   );
@@ -89,16 +87,14 @@ export function setHeader<G extends UnpackGuest>(
  * @requirement REQ-UNPACK-2 REQ-UNPACK-6 REQ-UNPACK-7 REQ-UNPACK-8 REQ-UNPACK-9 REQ-UNPACK-10 REQ-UNPACK-11
  */
 export function unpack<G extends UnpackGuest>(guest: G, action: Unpack, suite: CryptoSuite): UnpackStep<G> {
-  const { image, pld, ald, tld } = guest;
-  if (guest.phase !== 'unpacking' || image === undefined || pld === undefined || ald === undefined || tld === undefined) {
-    return fail(guest, 'INVALID_STATE');
-  }
+  const { image, digests } = guest;
+  if (guest.phase !== 'unpacking' || image === undefined || digests === undefined) return fail(guest, 'INVALID_STATE');
   if (action.tweak.length !== 16 || action.page.length !== PAGE_SIZE) return fail(guest, 'INVALID_LENGTH');
   if (action.address % PAGE !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
   if (action.address < 0n || action.address >= BigInt(guest.memoryPages) * PAGE) {
     return fail(guest, 'ADDRESS_OUT_OF_RANGE');
   }
-  if (BigInt(guest.unpackedPages) >= image.header.nep) return fail(guest, 'TOO_MANY_PAGES');
+  if (digests.nep >= image.header.nep) return fail(guest, 'TOO_MANY_PAGES');
   const page = Number(action.address / PAGE);
   if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
   const tweak = tweakKey(action.tweak);
@@ -112,10 +108,7 @@ export function unpack<G extends UnpackGuest>(guest: G, action: Unpack, suite: C
       ...guest,
       memory: guest.memory.set(page, plain),
       usedTweaks: guest.usedTweaks.add(tweak),
-      pld: pld.update(action.page),
-      ald: ald.update(u64be(action.address)),
-      tld: tld.update(action.tweak),
-      unpackedPages: guest.unpackedPages + 1,
+      digests: addPage(digests, action.address, action.tweak, action.page),
     },
     {},
   );
@@ -134,17 +127,16 @@ const VERIFY_CODE = {
  * @requirement REQ-UNPACK-2 REQ-UNPACK-12
  */
 export function verify<G extends UnpackGuest>(guest: G): UnpackStep<G> {
-  const { image, pld, ald, tld } = guest;
-  if (guest.phase !== 'unpacking' || image === undefined || pld === undefined || ald === undefined || tld === undefined) {
-    return fail(guest, 'INVALID_STATE');
-  }
-  const failed: VerifyCheck | undefined = !equalBytes(pld.digest(), image.header.pld)
+  const { image, digests } = guest;
+  if (guest.phase !== 'unpacking' || image === undefined || digests === undefined) return fail(guest, 'INVALID_STATE');
+  const got = finishDigests(digests);
+  const failed: VerifyCheck | undefined = !equalBytes(got.pld, image.header.pld)
     ? 'pld'
-    : !equalBytes(ald.digest(), image.header.ald)
+    : !equalBytes(got.ald, image.header.ald)
       ? 'ald'
-      : !equalBytes(tld.digest(), image.header.tld)
+      : !equalBytes(got.tld, image.header.tld)
         ? 'tld'
-        : BigInt(guest.unpackedPages) !== image.header.nep
+        : got.nep !== image.header.nep
           ? 'nep'
           : undefined;
   if (failed !== undefined) {

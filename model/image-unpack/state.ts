@@ -6,9 +6,10 @@
  * @module
  */
 import { Map as PMap, Set as PSet } from 'immutable';
-import type { DigestState, EcPoint } from '../crypto/suite.js';
+import type { EcPoint } from '../crypto/suite.js';
 import type { SeHeader } from './header-codec.js';
 import type { HeaderSecrets } from './header-keys.js';
+import type { RunningDigests } from './image-pages.js';
 
 /** The largest guest the model accepts: 2^26 pages of 4 KiB (256 GiB). */
 export const MAX_GUEST_PAGES = 2 ** 26;
@@ -55,12 +56,11 @@ export interface UnpackGuest {
   readonly memory: PMap<number, Uint8Array>;
   /** Tweaks used by unpack for this image, by {@link tweakKey}. */
   readonly usedTweaks: PSet<string>;
-  /** Running page-list, address-list and tweak-list digests (SHA-512). */
-  readonly pld: DigestState | undefined;
-  readonly ald: DigestState | undefined;
-  readonly tld: DigestState | undefined;
-  /** Pages unpacked so far. */
-  readonly unpackedPages: number;
+  /**
+   * PLD, ALD and TLD over the pages unpacked so far, and their count (always the number of
+   * secure pages: each accepted unpack adds exactly one). Set by set-header.
+   */
+  readonly digests: RunningDigests | undefined;
   /** The check that failed at verify, once one has. */
   readonly verifyFailure: VerifyCheck | undefined;
 }
@@ -84,10 +84,7 @@ export function newUnpackGuest(memoryPages: number): UnpackGuest {
     image: undefined,
     memory: PMap(),
     usedTweaks: PSet(),
-    pld: undefined,
-    ald: undefined,
-    tld: undefined,
-    unpackedPages: 0,
+    digests: undefined,
     verifyFailure: undefined,
   };
 }

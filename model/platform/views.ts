@@ -56,7 +56,7 @@ function hypervisorGuest(g: Guest): HypervisorGuestView {
     memoryPages: g.memoryPages,
     phase: g.phase,
     header: g.image?.headerBytes,
-    unpackedPages: g.unpackedPages,
+    unpackedPages: g.memory.size,
   };
 }
 

@@ -103,7 +103,7 @@ export const tweakUniqueness = defineProperty({
     // Replaying an accepted tweak at a fresh, valid address must be refused as a reuse.
     const g = run.final.guests.get(run.guest);
     if (g === undefined || g.phase !== 'unpacking' || seen.size === 0) return true;
-    if (BigInt(g.unpackedPages) >= (g.image?.header.nep ?? 0n)) return true;
+    if (BigInt(g.memory.size) >= (g.image?.header.nep ?? 0n)) return true;
     const free = [...Array(g.memoryPages).keys()].filter((p) => !g.memory.has(p));
     const page = free[where % Math.max(1, free.length)];
     if (page === undefined) return true;

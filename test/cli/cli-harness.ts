@@ -10,12 +10,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processIo, type Io } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
+import { sharedVectors } from '../shared-vectors.js';
 
 /** The project folder: /work/main. */
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The SE image vectors, beside the project: /work/shared/vectors/se-images. */
-export const VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/se-images');
+/** The SE image vectors: shared/vectors/se-images beside the project. */
+export const VECTORS = sharedVectors('se-images');
 
 if (!existsSync(path.join(VECTORS, 'README.md'))) {
   throw new Error(`SE image vectors not found at ${VECTORS}: the CLI tests need shared/vectors/se-images/ beside the project folder`);

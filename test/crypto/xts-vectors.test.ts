@@ -2,15 +2,15 @@
 // Annex B and Wycheproof) and against node:crypto's own aes-128-xts / aes-256-xts.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../model/core/bytes.js';
 import { nobleSuite, nodeSuite, type CryptoSuite } from '../../model/crypto/index.js';
 import { PROPERTY_RUNS } from '../runs.js';
+import { sharedVectors } from '../shared-vectors.js';
 
-/** The shared vectors folder, next to the project (/work/shared next to /work/main). */
-const VECTORS_DIR = fileURLToPath(new URL('../../../shared/vectors/xts/', import.meta.url));
+/** The shared XTS vectors, beside the project. */
+const VECTORS_DIR = `${sharedVectors('xts')}/`;
 
 function readVectorFile(name: string): unknown {
   if (!existsSync(VECTORS_DIR)) {

@@ -6,13 +6,13 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedVectors } from '../shared-vectors.js';
 import { hexToBytes, leftPad } from '../../model/core/bytes.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
 import type { HostKeyPair } from '../../model/image-unpack/header-keys.js';
 
-/** The vectors' folder, relative to this file: /work/main/test/image-unpack → /work/shared. */
-export const SE_VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/se-images');
+/** The vectors' folder: shared/vectors/se-images beside the project. */
+export const SE_VECTORS = sharedVectors('se-images');
 
 if (!existsSync(path.join(SE_VECTORS, 'README.md'))) {
   throw new Error(`SE image vectors not found at ${SE_VECTORS}: the tests need shared/vectors/se-images/`);

@@ -34,9 +34,18 @@ export function writeU64(b: Uint8Array, offset: number, value: bigint): void {
 
 /** A u64 as 8 big-endian bytes (modulo 2^64). On the unpack hot path: no DataView. */
 export function u64be(value: bigint): Uint8Array {
-  const v = BigInt.asUintN(64, value);
-  const hi = Number(v >> 32n);
-  const lo = Number(v & 0xffff_ffffn);
+  let hi: number;
+  let lo: number;
+  if (value >= 0n && value <= 0x1f_ffff_ffff_ffffn) {
+    // Guest addresses are below 2^53: exact as a number, no bigint arithmetic.
+    const n = Number(value);
+    hi = Math.floor(n / 0x1_0000_0000);
+    lo = n % 0x1_0000_0000;
+  } else {
+    const v = BigInt.asUintN(64, value);
+    hi = Number(v >> 32n);
+    lo = Number(v & 0xffff_ffffn);
+  }
   return Uint8Array.of(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff);
 }
 

@@ -12,6 +12,7 @@
  * it afterwards (the model's actions are immutable values, so the reducers never do).
  * @module
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { DigestState } from './suite.js';
 
 /** How a suite drives one of its mutable hashes. */
@@ -28,6 +29,9 @@ export interface MutableHash<H> {
 
 /** Pending updates fold into a new hash snapshot after this many. */
 export const FOLD_EVERY = 32;
+
+/** Chunks up to this size are joined before they are hashed. */
+const SMALL_CHUNK = 64;
 
 interface Pending {
   readonly data: Uint8Array;
@@ -54,12 +58,22 @@ class LazyDigest<H> implements DigestState {
     return this.ops.finish(this.fold(this.pending));
   }
 
-  /** A copy of the folded hash with the pending chunks fed in, oldest first. */
+  /**
+   * A copy of the folded hash with the pending chunks fed in, oldest first. Small chunks (page
+   * addresses, tweaks) are joined first: one update instead of many cheap ones, each of which
+   * costs a call into the hash (a crossing into C++ for node:crypto).
+   */
   private fold(pending: Pending | undefined): H {
     const chunks: Uint8Array[] = [];
-    for (let p = pending; p !== undefined; p = p.prev) chunks.push(p.data);
+    let small = true;
+    for (let p = pending; p !== undefined; p = p.prev) {
+      chunks.push(p.data);
+      small &&= p.data.length <= SMALL_CHUNK;
+    }
+    chunks.reverse();
     const h = this.ops.copy(this.folded);
-    for (let i = chunks.length - 1; i >= 0; i--) this.ops.update(h, chunks[i] as Uint8Array);
+    if (small && chunks.length > 1) this.ops.update(h, concatBytes(...chunks));
+    else for (const c of chunks) this.ops.update(h, c);
     return h;
   }
 }

@@ -13,9 +13,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { utf8ToBytes } from '../model/core/bytes.js';
 import { CCK_SIZE, DEFAULT_PCF, DEFAULT_SCF } from '../model/image-unpack/format.js';
-import { deriveBuildSecrets, streamImage, type StreamedImage } from '../model/image-unpack/image-builder.js';
+import { deriveBuildSecrets, plannedComponents, streamImage, type ImageBuildInput, type StreamedImage } from '../model/image-unpack/image-builder.js';
 import { parse, parseHex64 } from './args.js';
 import { loadHostKeys } from './host-keys.js';
+import { parallelXts } from './parallel-xts.js';
 import { IMAGE_SUITE } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 
@@ -86,8 +87,9 @@ export function imageBuild(argv: string[], io: Io): number {
   if (!force && io.exists(out)) throw new UsageError(`${out} exists; choose another output or pass --force`);
 
   const hostKeys = loadHostKeys(io, IMAGE_SUITE, hostKeyPaths);
-  const kernel = io.readFile(kernelPath);
-  const initrd = values.initrd === undefined ? undefined : io.readFile(values.initrd);
+  // Kernel and initrd go to shared memory: the page encryption reads them from a worker thread.
+  const kernel = io.readFileShared(kernelPath);
+  const initrd = values.initrd === undefined ? undefined : io.readFileShared(values.initrd);
   let cck: Uint8Array | undefined;
   if (values.cck !== undefined) {
     cck = io.readFile(values.cck);
@@ -98,16 +100,29 @@ export function imageBuild(argv: string[], io: Io): number {
   // The image goes to the file piece by piece as it is built (pages first, the header last), so a
   // large build holds its inputs in memory but not a second copy of the image. The file appears
   // whole or not at all; an existing one is refused unless --force.
+  const input: ImageBuildInput = {
+    ...secrets,
+    ...(cck === undefined ? {} : { cck }),
+    kernel,
+    initrd,
+    parmline: values.parmline,
+    hostKeys: hostKeys.map((k) => k.publicKey),
+    pcf,
+    scf,
+  };
+  // A second thread encrypts the kernel's and initrd's pages ahead of the builder (the output is
+  // the same either way; see parallel-xts.ts).
+  const xts = parallelXts(IMAGE_SUITE, secrets.xtsKey, plannedComponents(input));
   let streamed: StreamedImage | undefined;
-  io.writeFileWith(out, force, (write) => {
-    const r = streamImage(
-      IMAGE_SUITE,
-      { ...secrets, ...(cck === undefined ? {} : { cck }), kernel, initrd, parmline: values.parmline, hostKeys: hostKeys.map((k) => k.publicKey), pcf, scf },
-      write,
-    );
-    if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
-    streamed = r.value;
-  });
+  try {
+    io.writeFileWith(out, force, (write) => {
+      const r = streamImage(xts.suite, input, write);
+      if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
+      streamed = r.value;
+    });
+  } finally {
+    xts.close();
+  }
   if (streamed === undefined) throw new UsageError('the image was not built'); // writeFileWith ran produce, or threw
   const { layout, pageCount } = streamed;
   const slots = hostKeys.length;

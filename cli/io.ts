@@ -2,13 +2,18 @@
  * The CLI's contact with the outside world, passed in so that commands can be tested in-process.
  * @module
  */
-import { closeSync, existsSync, linkSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
 
 /** Output streams and files, as the commands use them. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): Uint8Array;
+  /**
+   * Like {@link Io.readFile}, but the bytes sit in a `SharedArrayBuffer` of their own, so that a
+   * worker thread can read them without a copy (for large inputs such as a kernel).
+   */
+  readFileShared(path: string): Uint8Array;
   /**
    * Writes a file from bytes, text, or consecutive chunks; refuses to overwrite unless
    * `overwrite` (nothing a user passes in is lost). A failed write leaves no partial file.
@@ -79,20 +84,41 @@ function atomicWrite(path: string, overwrite: boolean, fill: (fd: number) => voi
   }
 }
 
+/** Runs `read`, turning a failure into one line that names the file. */
+function readOrFail(path: string, read: () => Uint8Array): Uint8Array {
+  try {
+    return read();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
+  }
+}
+
 /** The process's own streams and files. */
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   readFile(path) {
-    try {
+    return readOrFail(path, () => {
       const b = readFileSync(path);
       // A large file gets a Buffer of its own: view it without a copy. A small one may sit in
       // Node's shared 8 KiB pool: copy it, so nothing aliases the pool.
       return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : Uint8Array.from(b);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
-    }
+    });
+  },
+  readFileShared(path) {
+    return readOrFail(path, () => {
+      const fd = openSync(path, 'r');
+      try {
+        const bytes = new Uint8Array(new SharedArrayBuffer(fstatSync(fd).size));
+        let at = 0;
+        for (let got = 1; got > 0 && at < bytes.length; at += got) got = readSync(fd, bytes, at, bytes.length - at, at);
+        // A file that shrank while it was read is what was there; one that grew is read up to its size at open.
+        return at === bytes.length ? bytes : bytes.subarray(0, at);
+      } finally {
+        closeSync(fd);
+      }
+    });
   },
   writeFile(path, data, overwrite) {
     const chunks = typeof data === 'string' ? [new TextEncoder().encode(data)] : data instanceof Uint8Array ? [data] : [...data];

@@ -45,6 +45,7 @@ export async function run(...argv: string[]): Promise<RunResult> {
     out: (t) => void out.push(t),
     err: (t) => void err.push(t),
     readFile: (p) => processIo.readFile(p),
+    readFileShared: (p) => processIo.readFileShared(p),
     writeFile(p, data, overwrite) {
       if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
       processIo.writeFile(p, data, overwrite);

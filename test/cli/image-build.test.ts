@@ -6,7 +6,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedOf } from '../../cli/image-build.js';
 import { IMAGE_SUITE } from '../../cli/image-common.js';
+import { loadHostKeys } from '../../cli/host-keys.js';
+import { processIo } from '../../cli/io.js';
 import { bytesToHex, utf8ToBytes } from '../../model/core/bytes.js';
+import { buildImage, deriveBuildSecrets } from '../../model/image-unpack/image-builder.js';
 import { isOneCleanLine, run, runJson, tempDir, vec } from './cli-harness.js';
 
 const { dir, cleanup } = tempDir();
@@ -84,6 +87,18 @@ describe('image build', () => {
     expect((await run('image', 'build', ...inputs, '--host-key', at('host.pem'), '--seed', '43', '-o', c)).code).toBe(0);
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
     expect(Buffer.compare(readFileSync(a), readFileSync(c))).not.toBe(0);
+  });
+
+  it('a kernel large enough to be encrypted on a worker thread (5 MiB) gives the image the model builds', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 77).map((_, i) => (i * 13 + (i >>> 12)) & 0xff);
+    writeFileSync(at('big-kernel.bin'), big);
+    const out = fresh();
+    const b = await run('image', 'build', '--kernel', at('big-kernel.bin'), '--initrd', at('initrd.bin'), '--host-key', at('host.pem'), '--seed', '5', '-o', out);
+    expect(b.code).toBe(0);
+    const hostKeys = loadHostKeys(processIo, IMAGE_SUITE, [at('host.pem')]).map((k) => k.publicKey);
+    const expected = buildImage(IMAGE_SUITE, { ...deriveBuildSecrets(IMAGE_SUITE, seedOf('5')), kernel: big, initrd: new Uint8Array(5000).fill(0x5a), hostKeys });
+    if (!expected.ok) throw new Error(JSON.stringify(expected.error));
+    expect(Buffer.compare(readFileSync(out), expected.value.image)).toBe(0);
   });
 
   it('--seed N is SHA-256 of the decimal digits of N', () => {

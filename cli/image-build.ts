@@ -17,6 +17,7 @@ import { deriveBuildSecrets, plannedComponents, streamImage, type ImageBuildInpu
 import { parse, parseHex64 } from './args.js';
 import { loadHostKeys } from './host-keys.js';
 import { parallelXts } from './parallel-xts.js';
+import { collectYoung } from './young-gc.js';
 import { IMAGE_SUITE } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 
@@ -116,7 +117,12 @@ export function imageBuild(argv: string[], io: Io): number {
   let streamed: StreamedImage | undefined;
   try {
     io.writeFileWith(out, force, (write) => {
-      const r = streamImage(xts.suite, input, write);
+      // Pages that are written and digested are garbage: collect them every 4 MiB (young-gc.ts).
+      let pieces = 0;
+      const r = streamImage(xts.suite, input, (offset, bytes) => {
+        write(offset, bytes);
+        if ((++pieces & 1023) === 0) collectYoung();
+      });
       if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
       streamed = r.value;
     });

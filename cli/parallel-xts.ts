@@ -15,7 +15,7 @@
  * The inputs must not change while the build runs (the builder never writes them).
  * @module
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { equalBytes, PAGE_SIZE } from '../model/core/bytes.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
 import type { PlannedComponent } from '../model/image-unpack/image-builder.js';
@@ -24,14 +24,14 @@ import { CTRL, STATE, XTS_WORKER_SOURCE, type XtsWorkerData } from './xts-worker
 
 /** Tuning of {@link parallelXts}; the defaults suit large images. */
 export interface ParallelXtsOptions {
-  /** Pages per hand-over from the worker (default 256: 1 MiB). */
-  readonly batchPages?: number;
-  /** Batches the worker may run ahead of the builder (default 4): bounds the memory in flight. */
-  readonly aheadBatches?: number;
+  /** Pages the worker may be ahead of the builder: the ring's size (default 512: 2 MiB). */
+  readonly ringPages?: number;
   /** Fewer planned pages than this are not worth a thread (default 1024: 4 MiB). */
   readonly minPages?: number;
-  /** A worker that hands over nothing for this long is given up (default 10 s). */
+  /** A worker that produces nothing for this long is given up (default 10 s). */
   readonly stallMs?: number;
+  /** The worker's young generation in MiB (default 4): small, so its per-page garbage is freed early. */
+  readonly workerYoungMb?: number;
 }
 
 /** A suite whose XTS encryption of planned pages is done ahead on a worker thread. */
@@ -82,7 +82,7 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
   }
 
   // The plan as flat arrays, page by page: which buffer, where in it, and the tweak.
-  const batch = options.batchPages ?? 256;
+  const slots = options.ringPages ?? 512;
   const stallMs = options.stallMs ?? 10_000;
   const sources: SharedArrayBuffer[] = [];
   const sourceIndex = new Uint32Array(total);
@@ -99,64 +99,33 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       tweaks.set(pageTweak(c.tweakPrefix, BigInt(i * PAGE_SIZE)), 16 * n);
     }
   }
+  const ringBuffer = new SharedArrayBuffer(slots * PAGE_SIZE);
+  const ring = new Uint8Array(ringBuffer);
   const ctrlBuffer = new SharedArrayBuffer(4 * 3);
   const ctrl = new Int32Array(ctrlBuffer);
-  const { port1, port2 } = new MessageChannel();
-  const workerData: XtsWorkerData = {
-    key: Uint8Array.from(key),
-    sources,
-    sourceIndex,
-    offsets,
-    tweaks,
-    pageSize: PAGE_SIZE,
-    batch,
-    ahead: options.aheadBatches ?? 4,
-    ctrl: ctrlBuffer,
-    port: port2,
-  };
-  const worker = new Worker(XTS_WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
+  const workerData: XtsWorkerData = { key: Uint8Array.from(key), sources, sourceIndex, offsets, tweaks, pageSize: PAGE_SIZE, ring: ringBuffer, slots, ctrl: ctrlBuffer };
+  const worker = new Worker(XTS_WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: options.workerYoungMb ?? 4 } });
   worker.unref();
   worker.on('error', () => undefined); // reported through ctrl; an 'error' event must not crash the build
 
   let usable = true;
   let next = 0; // the planned page expected next
-  let held = -1; // the batch in hand
-  let heldPages: readonly ArrayBuffer[] = [];
 
-  /** The next batch from the worker, waiting for it; undefined when the worker ended or stalled. */
-  const receive = (): ArrayBuffer[] | undefined => {
-    for (let misses = 0; ; ) {
-      const m = receiveMessageOnPort(port1);
-      if (m !== undefined) return m.message as ArrayBuffer[];
+  /** Planned page `i` (the next one) as the worker encrypted it, copied out of the ring; undefined if the worker ended or stalled. */
+  const take = (i: number): Uint8Array | undefined => {
+    for (;;) {
       const produced = Atomics.load(ctrl, CTRL.PRODUCED);
-      if (produced > held + 1) {
-        // A batch is counted after it is posted, so it should be in the port already: give it a
-        // few milliseconds, not forever.
-        if (++misses > 1000) return undefined;
-        Atomics.wait(ctrl, CTRL.STATE, Atomics.load(ctrl, CTRL.STATE), 1);
-        continue;
-      }
-      if (Atomics.load(ctrl, CTRL.STATE) !== STATE.RUNNING) return undefined;
+      if (produced > i) break;
+      // The state is read before the count again: a worker that finished wrote its last page first.
+      if (Atomics.load(ctrl, CTRL.STATE) !== STATE.RUNNING && Atomics.load(ctrl, CTRL.PRODUCED) <= i) return undefined;
       if (Atomics.wait(ctrl, CTRL.PRODUCED, produced, stallMs) === 'timed-out') return undefined;
     }
-  };
-
-  /** The worker's ciphertext of planned page `i` (the next one), or undefined. */
-  const take = (i: number): Uint8Array | undefined => {
-    const b = Math.floor(i / batch);
-    if (b !== held) {
-      const got = b === held + 1 ? receive() : undefined;
-      if (got === undefined) {
-        usable = false;
-        return undefined;
-      }
-      held = b;
-      heldPages = got;
-      Atomics.store(ctrl, CTRL.CONSUMED, b + 1);
-      Atomics.notify(ctrl, CTRL.CONSUMED);
-    }
-    const page = heldPages[i - b * batch];
-    return page === undefined ? undefined : new Uint8Array(page);
+    const at = (i % slots) * PAGE_SIZE;
+    const page = new Uint8Array(PAGE_SIZE);
+    page.set(ring.subarray(at, at + PAGE_SIZE));
+    Atomics.store(ctrl, CTRL.CONSUMED, i + 1);
+    Atomics.notify(ctrl, CTRL.CONSUMED);
+    return page;
   };
 
   const suite: CryptoSuite = {
@@ -177,6 +146,7 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
           fromWorker++;
           return page;
         }
+        usable = false;
       }
       onThread++;
       return base.aesXtsEncrypt(k, tweak, data);
@@ -191,7 +161,6 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       usable = false;
       Atomics.compareExchange(ctrl, CTRL.STATE, STATE.RUNNING, STATE.CANCELLED);
       Atomics.notify(ctrl, CTRL.CONSUMED);
-      port1.close();
       void worker.terminate().catch(() => undefined);
     },
   };

@@ -4,16 +4,17 @@
  * string runs the same from dist/, under tsx and under vitest.
  *
  * The worker encrypts the planned pages in order with node:crypto AES-XTS (the same call as the
- * node suite's), a batch at a time, and hands each batch over on `port` as an array of
- * transferred ArrayBuffers, one per page. `ctrl` (Int32Array over a SharedArrayBuffer) is the handshake:
- * - `ctrl[PRODUCED]`: batches posted so far (the worker adds 1 after each post, then notifies);
- * - `ctrl[CONSUMED]`: batches the main thread has taken (the worker stays at most `ahead` batches
- *   in front of it, so memory stays bounded);
- * - `ctrl[STATE]`: RUNNING, then DONE, FAILED (any exception, e.g. OpenSSL refusing equal key
- *   halves) or CANCELLED (set by the main thread).
+ * node suite's) into `ring`, a SharedArrayBuffer of `slots` pages: page `i` goes to slot
+ * `i % slots`. `ctrl` (Int32Array over a SharedArrayBuffer) is the handshake:
+ * - `ctrl[PRODUCED]`: pages written to the ring so far (stored after the page, then notified);
+ * - `ctrl[CONSUMED]`: pages the main thread has copied out (the worker never overwrites a slot
+ *   the main thread has not copied: it waits while `slots` pages are in the ring);
+ * - `ctrl[STATE]`: RUNNING, then DONE, FAILED (any exception) or CANCELLED (by the main thread).
+ * No messages are passed and no buffer changes hands; OpenSSL's output buffers are collected
+ * every 256 pages (see ./young-gc.ts).
  * @module
  */
-import type { MessagePort } from 'node:worker_threads';
+import { COLLECT_YOUNG_SOURCE } from './young-gc.js';
 
 /** Indices into the control array. */
 export const CTRL = { PRODUCED: 0, CONSUMED: 1, STATE: 2 } as const;
@@ -30,10 +31,10 @@ export interface XtsWorkerData {
   readonly offsets: Float64Array;
   readonly tweaks: Uint8Array;
   readonly pageSize: number;
-  readonly batch: number;
-  readonly ahead: number;
+  /** The ring: `slots` pages. */
+  readonly ring: SharedArrayBuffer;
+  readonly slots: number;
   readonly ctrl: SharedArrayBuffer;
-  readonly port: MessagePort;
 }
 
 /** The worker, as CommonJS (what an eval worker runs). */
@@ -41,33 +42,28 @@ export const XTS_WORKER_SOURCE = `
 'use strict';
 const { workerData } = require('node:worker_threads');
 const { createCipheriv } = require('node:crypto');
-const { key, sources, sourceIndex, offsets, tweaks, pageSize, batch, ahead, ctrl, port } = workerData;
+const { key, sources, sourceIndex, offsets, tweaks, pageSize, ring, slots, ctrl } = workerData;
 const c = new Int32Array(ctrl);
+const r = new Uint8Array(ring);
 const PRODUCED = ${CTRL.PRODUCED}, CONSUMED = ${CTRL.CONSUMED}, STATE = ${CTRL.STATE};
 const RUNNING = ${STATE.RUNNING}, DONE = ${STATE.DONE}, FAILED = ${STATE.FAILED};
 const views = sources.map((s) => new Uint8Array(s));
 const n = sourceIndex.length;
+${COLLECT_YOUNG_SOURCE}
 function run() {
-  for (let b = 0, from = 0; from < n; b++, from += batch) {
+  for (let i = 0; i < n; i++) {
     for (;;) {
       if (Atomics.load(c, STATE) !== RUNNING) return;
       const taken = Atomics.load(c, CONSUMED);
-      if (b - taken < ahead) break;
+      if (i - taken < slots) break;
       Atomics.wait(c, CONSUMED, taken, 1000);
     }
-    // Each page's ciphertext is OpenSSL's output buffer itself, handed over (transferred), so
-    // this thread keeps no garbage and the receiver gets pages that own their memory.
-    const to = Math.min(n, from + batch);
-    const pages = [];
-    for (let i = from; i < to; i++) {
-      const at = offsets[i];
-      const cipher = createCipheriv('aes-256-xts', key, tweaks.subarray(16 * i, 16 * i + 16));
-      const out = cipher.update(views[sourceIndex[i]].subarray(at, at + pageSize));
-      pages.push(out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : Uint8Array.from(out).buffer);
-    }
-    port.postMessage(pages, pages);
-    Atomics.add(c, PRODUCED, 1);
+    const at = offsets[i];
+    const cipher = createCipheriv('aes-256-xts', key, tweaks.subarray(16 * i, 16 * i + 16));
+    r.set(cipher.update(views[sourceIndex[i]].subarray(at, at + pageSize)), (i % slots) * pageSize);
+    Atomics.store(c, PRODUCED, i + 1);
     Atomics.notify(c, PRODUCED);
+    if ((i & 255) === 255) collectYoung(); // OpenSSL's output buffers, 1 MiB of them
   }
   Atomics.compareExchange(c, STATE, RUNNING, DONE);
 }

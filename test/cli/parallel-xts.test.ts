@@ -34,10 +34,10 @@ function calls(plan: readonly PlannedComponent[]): { tweak: Uint8Array; data: Ui
   );
 }
 
-const small = { minPages: 1, batchPages: 3, aheadBatches: 2 } as const;
+const small = { minPages: 1, ringPages: 2 } as const;
 
 describe('parallelXts', () => {
-  it('answers every planned call from the worker with the base suite\'s ciphertext, across batch boundaries', () => {
+  it('answers every planned call from the worker with the base suite\'s ciphertext, through a ring of two pages', () => {
     const plan = [component(shared(10, 123), 0), component(shared(7, 0, 9), 2)];
     const x = parallelXts(base, key, plan, small);
     try {
@@ -135,7 +135,7 @@ describe('parallelXts', () => {
     };
     const expected = buildImage(suite, input);
     if (!expected.ok) throw new Error(JSON.stringify(expected.error));
-    const x = parallelXts(suite, secrets.xtsKey, plannedComponents(input), { minPages: 1, batchPages: 4, aheadBatches: 2 });
+    const x = parallelXts(suite, secrets.xtsKey, plannedComponents(input), { minPages: 1, ringPages: 3 });
     const image = new Uint8Array(expected.value.layout.imageSize);
     try {
       const r = streamImage(x.suite, input, (offset, bytes) => image.set(bytes, offset));

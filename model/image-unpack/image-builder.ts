@@ -438,14 +438,13 @@ function writeImage(
   });
 }
 
-const BUILD_SALT = utf8ToBytes('semodel image-builder v1');
-
 /**
  * Derives all randomness of an image from `seed` with HKDF-SHA512 (one label per value): header
  * key, XTS key, CCK, IV, the tweak randoms, and a customer P-521 scalar. Deterministic.
  */
 export function deriveBuildSecrets(suite: CryptoSuite, seed: Uint8Array): BuildSecrets & { readonly customer: { readonly privateKey: Uint8Array } } {
-  const derive = (label: string, length: number): Uint8Array => suite.hkdf('sha512', seed, BUILD_SALT, utf8ToBytes(label), length);
+  const salt = utf8ToBytes('semodel image-builder v1');
+  const derive = (label: string, length: number): Uint8Array => suite.hkdf('sha512', seed, salt, utf8ToBytes(label), length);
   return {
     headerKey: derive('header-key', HEADER_KEY_SIZE),
     xtsKey: derive('xts-key', XTS_KEY_SIZE),

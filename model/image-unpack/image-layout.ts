@@ -61,13 +61,14 @@ const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 const ARGS_SEARCH_WINDOW = 1 << 20;
 
 function startsWithMagic(bytes: Uint8Array, offset: number): boolean {
-  return offset + SE_MAGIC.length <= bytes.length && equalBytes(bytes.subarray(offset, offset + SE_MAGIC.length), SE_MAGIC);
+  // Near the end the subarray is cut short, and bytes of another length are not the magic.
+  return equalBytes(bytes.subarray(offset, offset + SE_MAGIC.length), SE_MAGIC);
 }
 
 /** Decodes the header at `offset` (PHS bytes, or what is left); errors carry file offsets. */
 function headerAt(bytes: Uint8Array, offset: number): Result<{ header: SeHeader; headerBytes: Uint8Array }, ImageLayoutError> {
-  const phs = offset + HEADER_OFFSET.phs + 4 <= bytes.length ? readU32(bytes, offset + HEADER_OFFSET.phs) : bytes.length - offset;
-  const headerBytes = bytes.slice(offset, Math.min(bytes.length, offset + phs));
+  const end = offset + HEADER_OFFSET.phs + 4 <= bytes.length ? offset + readU32(bytes, offset + HEADER_OFFSET.phs) : bytes.length;
+  const headerBytes = bytes.slice(offset, Math.min(bytes.length, end));
   const decoded = decodeHeader(headerBytes);
   if (!decoded.ok) {
     const e = decoded.error;
@@ -100,12 +101,14 @@ export function parseImage(bytes: Uint8Array): Result<ParsedImage, ImageLayoutEr
   if (bytes.length < 8) return fail('shortPsw', 0, `${bytes.length} bytes: neither an SE header nor an image`);
 
   let headerOffset = -1;
+  // Stryker disable next-line ArithmeticOperator: (`p - SE_MAGIC.length`) a loop running further only tries offsets where startsWithMagic is false
   for (let p = STAGE3A_LOAD_ADDRESS; p + SE_MAGIC.length <= bytes.length; p += PAGE_SIZE) {
     if (startsWithMagic(bytes, p)) {
       headerOffset = p;
       break;
     }
   }
+  // Stryker disable next-line EqualityOperator: headerOffset is -1 or at least 0x10000, never 0
   if (headerOffset < 0) {
     return fail('header', STAGE3A_LOAD_ADDRESS, `no SE header magic "IBMSecEx" at any page boundary from ${hex(STAGE3A_LOAD_ADDRESS)} to the end (${hex(bytes.length)})`);
   }

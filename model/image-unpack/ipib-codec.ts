@@ -52,8 +52,12 @@ export function ipibSize(numComp: number): number {
   return Math.max(IPL_PL_HDR_SIZE + IPIB_PV_BLOCK_SIZE + numComp * IPIB_COMPONENT_SIZE, IPIB_MAX_SIZE);
 }
 
-/** The most components one IPIB page can list. */
-export const MAX_IPIB_COMPONENTS = Math.floor((IPIB_MAX_SIZE - IPL_PL_HDR_SIZE - IPIB_PV_BLOCK_SIZE) / IPIB_COMPONENT_SIZE);
+/**
+ * The most components one IPIB page can list: (IPIB_MAX_SIZE − IPL_PL_HDR_SIZE −
+ * IPIB_PV_BLOCK_SIZE) / IPIB_COMPONENT_SIZE = (4096 − 8 − 0x80) / 24, rounded down
+ * (test/image-unpack/boot-area-codecs.test.ts checks it against {@link ipibSize}).
+ */
+export const MAX_IPIB_COMPONENTS = 165;
 
 /** Encodes the IPIB genprotimg writes for `components` and a header of `phs` bytes. */
 export function encodeIpib(components: readonly IpibComponent[], phs: number): Uint8Array {

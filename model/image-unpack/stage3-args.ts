@@ -79,6 +79,7 @@ export function decodeStage3bArgs(bytes: Uint8Array, offset = 0): Stage3bArgs | 
  */
 export function locateStage3bArgs(stage3b: Uint8Array): { args: Stage3bArgs; originalLength: number } | undefined {
   let last = stage3b.length - 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: stage3b[-1] is undefined (≠ 0), so the loop stops at -1 without the bound; stopping at 0 instead only differs for an all-zero input, where end is 8 instead of 0 and both put the arguments at a negative offset (undefined)
   while (last >= 0 && stage3b[last] === 0) last--;
   const end = Math.ceil((last + 1) / 8) * 8;
   const args = decodeStage3bArgs(stage3b, end - STAGE3B_ARGS_SIZE);

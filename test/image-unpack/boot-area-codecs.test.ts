@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeU32 } from '../../model/core/bytes.js';
 import { IPIB_OFFSET, STAGE3A_ARGS_SIZE, STAGE3B_ARGS_SIZE } from '../../model/image-unpack/format.js';
-import { decodeIpib, encodeIpib, ipibSize } from '../../model/image-unpack/ipib-codec.js';
+import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS } from '../../model/image-unpack/ipib-codec.js';
 import {
   decodeStage3aArgs,
   decodeStage3bArgs,
@@ -52,6 +52,18 @@ describe('stage3a and stage3b arguments', () => {
     expect(found).toEqual({ args, originalLength: 6080 });
     expect(locateStage3bArgs(new Uint8Array(32).fill(1))).toBeUndefined(); // too little to hold them
   });
+
+  it('ends the arguments at the word of their last non-zero byte, wherever in the word it is', () => {
+    // PSW addresses whose last non-zero byte is the 1st, 2nd, ..., 8th of the last word.
+    for (let k = 0; k < 8; k++) {
+      const loader = new Uint8Array(4096);
+      loader.fill(0x41, 0, 1000);
+      const args = { kernel: { addr: 0x15000n, size: 1n }, cmdline: { addr: 0n, size: 0n }, initrd: { addr: 0n, size: 0n }, psw: { mask: 0n, addr: 0x80n << BigInt(8 * (7 - k)) } };
+      loader.set(encodeStage3bArgs(args), 1000);
+      expect(locateStage3bArgs(loader), `byte ${k}`).toEqual({ args, originalLength: 1064 });
+    }
+    expect(locateStage3bArgs(new Uint8Array(4096))).toBeUndefined(); // all zero: no arguments
+  });
 });
 
 describe('PV IPIB', () => {
@@ -85,5 +97,40 @@ describe('PV IPIB', () => {
     expect(damaged((b) => writeU32(b, IPIB_OFFSET.len, 8192))).toBe(`len@${IPIB_OFFSET.len}`);
     const short = decodeIpib(good.subarray(0, 100));
     expect(short.ok ? 'ok' : short.error.field).toMatch(/len$/);
+  });
+
+  it('says what is wrong, with the values found and expected', () => {
+    const good = encodeIpib(comps, 640);
+    const message = (f: (b: Uint8Array) => void, base = 0) => {
+      const b = Uint8Array.from(good);
+      f(b);
+      const r = decodeIpib(b, base);
+      return r.ok ? 'ok' : `${r.error.field}@${r.error.offset}: ${r.error.message}`;
+    };
+    expect(message((b) => (b[IPIB_OFFSET.version] = 2), 0x13000)).toBe(`ipib.version@${0x13000 + IPIB_OFFSET.version}: version 2, expected 1`);
+    expect(message((b) => (b[IPIB_OFFSET.pbt] = 3))).toBe(`ipib.pbt@${IPIB_OFFSET.pbt}: parameter block type 3, expected 5 (PV)`);
+    expect(message((b) => writeU32(b, IPIB_OFFSET.blk0Len, 0x80))).toBe(`ipib.blk0Len@${IPIB_OFFSET.blk0Len}: PV block length 128 ≠ 0x80 + 24 · 2 components`);
+    expect(message((b) => writeU32(b, IPIB_OFFSET.len, 8))).toBe('ipib.len@0: length 8 < 8 + PV block length 176');
+    expect(message((b) => writeU32(b, IPIB_OFFSET.len, 8192))).toBe('ipib.len@0: length 8192 runs past the 4096 bytes available');
+    const short = decodeIpib(good.subarray(0, 100), 0x13000);
+    expect(short.ok ? 'ok' : `${short.error.field}@${short.error.offset}: ${short.error.message}`).toBe(`ipib.len@${0x13000}: 100 bytes, too short for an IPIB (136)`);
+  });
+
+  it('decodes an IPIB of no components that is exactly its 136 bytes, and no fewer', () => {
+    const bytes = new Uint8Array(IPIB_OFFSET.components);
+    writeU32(bytes, IPIB_OFFSET.len, IPIB_OFFSET.components);
+    bytes[IPIB_OFFSET.version] = 1;
+    writeU32(bytes, IPIB_OFFSET.blk0Len, 0x80);
+    bytes[IPIB_OFFSET.pbt] = 5;
+    const d = decodeIpib(bytes);
+    expect(d.ok && [d.value.len, d.value.numComp, d.value.components]).toEqual([136, 0, []]);
+    const one = decodeIpib(bytes.subarray(0, 135));
+    expect(one.ok ? 'ok' : one.error.message).toBe('135 bytes, too short for an IPIB (136)');
+  });
+
+  it('fits at most 165 components in its one page', () => {
+    expect(MAX_IPIB_COMPONENTS).toBe(165);
+    expect(ipibSize(MAX_IPIB_COMPONENTS)).toBe(4096);
+    expect(ipibSize(MAX_IPIB_COMPONENTS + 1)).toBeGreaterThan(4096);
   });
 });

@@ -1,0 +1,160 @@
+// The firmware reducers' guards at their bounds, each with the code the specification fixes
+// (spec/image-unpack.md): memory size, phase, header authentication, address range, the page
+// count at verify, start of a running guest; and the tweak bookkeeping.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
+import { nobleSuite } from '../../model/crypto/noble-suite.js';
+import { encodeHeader } from '../../model/image-unpack/header-codec.js';
+import { openHeader, sealHeader } from '../../model/image-unpack/header-keys.js';
+import { hostKeyFromPrivate } from '../../model/image-unpack/host-key.js';
+import { buildImage, deriveBuildSecrets, type BuiltImage } from '../../model/image-unpack/image-builder.js';
+import { createGuest, setHeader, start, unpack, verify } from '../../model/image-unpack/reducer.js';
+import { MAX_GUEST_PAGES, tweakKey, type HostKey, type UnpackGuest } from '../../model/image-unpack/state.js';
+import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
+
+const suite = memoizeKeyAgreement(nobleSuite);
+
+let host: HostKey;
+let image: BuiltImage;
+
+beforeAll(() => {
+  const key = hostKeyFromPrivate(suite, deriveBuildSecrets(suite, utf8ToBytes('reducer guards: host')).customer.privateKey);
+  if (key === undefined) throw new Error('a derived scalar is a valid host key');
+  host = key;
+  const secrets = deriveBuildSecrets(suite, utf8ToBytes('reducer guards'));
+  const built = buildImage(suite, { ...secrets, kernel: Uint8Array.of(1, 2, 3), hostKeys: [host.publicKey] });
+  if (!built.ok) throw new Error(JSON.stringify(built.error));
+  image = built.value; // kernel (1 page) and stage3b (2 pages): NEP 3
+});
+
+function created(memoryPages = image.layout.imageSize / PAGE_SIZE): UnpackGuest {
+  const c = createGuest(memoryPages);
+  if (!('guest' in c)) throw new Error('valid size');
+  return c.guest;
+}
+
+function unpacking(header: Uint8Array = image.headerBytes, memoryPages?: number): UnpackGuest {
+  const s = setHeader(created(memoryPages), { kind: 'set-header', guest: 1, header }, [host], suite);
+  if (s.outcome.kind !== 'accepted') throw new Error(JSON.stringify(s.outcome));
+  return s.state;
+}
+
+const unpackAction = (address: bigint, i = 0) => {
+  const page = image.layout.pages[i];
+  if (page === undefined) throw new Error('no such page');
+  return { kind: 'unpack', guest: 1, address, tweak: page.tweak, page: page.stored } as const;
+};
+
+/** All pages of the image, unpacked in order. */
+function unpackedAll(guest: UnpackGuest): UnpackGuest {
+  return image.layout.pages.reduce((g, p) => {
+    const s = unpack(g, { kind: 'unpack', guest: 1, address: p.address, tweak: p.tweak, page: p.stored }, suite);
+    if (s.outcome.kind !== 'accepted') throw new Error(JSON.stringify(s.outcome));
+    return s.state;
+  }, guest);
+}
+
+function verified(): UnpackGuest {
+  const s = verify(unpackedAll(unpacking()));
+  if (s.outcome.kind !== 'accepted') throw new Error(JSON.stringify(s.outcome));
+  return s.state;
+}
+
+const codeOf = (s: { outcome: { kind: string; code?: string } }): string => (s.outcome.kind === 'rejected' ? (s.outcome.code ?? '') : 'accepted');
+
+describe('REQ-UNPACK-1: create-guest', () => {
+  it('accepts 1 to 2^26 pages and nothing else', () => {
+    expect(MAX_GUEST_PAGES).toBe(2 ** 26);
+    expect(createGuest(1)).toMatchObject({ guest: { memoryPages: 1, phase: 'created' } });
+    expect(createGuest(2 ** 26)).toMatchObject({ guest: { memoryPages: 2 ** 26, phase: 'created' } });
+    for (const bad of [0, -1, 2 ** 26 + 1, 1.5, Number.NaN]) expect(createGuest(bad), String(bad)).toEqual({ code: 'INVALID_MEMORY_SIZE' });
+  });
+});
+
+describe('REQ-UNPACK-2 and -13: each call in its phase', () => {
+  it('unpack and verify need the unpacking phase', () => {
+    const page = unpackAction(image.layout.pages[0]?.address ?? 0n);
+    for (const g of [created(), verified()]) {
+      expect(codeOf(unpack(g, page, suite)), g.phase).toBe('INVALID_STATE');
+      expect(codeOf(verify(g)), g.phase).toBe('INVALID_STATE');
+    }
+    const failed = verify(unpacking()).state; // nothing unpacked: PLD differs
+    expect(failed.phase).toBe('verify-failed');
+    expect([codeOf(unpack(failed, page, suite)), codeOf(verify(failed))]).toEqual(['INVALID_STATE', 'INVALID_STATE']);
+  });
+
+  it('start: INVALID_STATE once running, NOT_VERIFIED before a successful verify', () => {
+    const running = start(verified());
+    expect([codeOf(running), running.state.phase]).toEqual(['accepted', 'running']);
+    expect(codeOf(start(running.state))).toBe('INVALID_STATE');
+    expect(codeOf(start(created()))).toBe('NOT_VERIFIED');
+    expect(codeOf(start(unpacking()))).toBe('NOT_VERIFIED');
+  });
+});
+
+describe('REQ-UNPACK-5: the header authenticates', () => {
+  it('a header whose tag does not verify is HEADER_AUTH, not a key slot failure', () => {
+    const header = Uint8Array.from(image.headerBytes);
+    header[header.length - 1] = (header[header.length - 1] ?? 0) ^ 1; // the last byte of the tag
+    const s = setHeader(created(), { kind: 'set-header', guest: 1, header }, [host], suite);
+    expect(codeOf(s)).toBe('HEADER_AUTH');
+    expect(s.state.phase).toBe('created');
+  });
+});
+
+describe('REQ-UNPACK-4: a key slot for this machine', () => {
+  it('a host key that names a slot but is not a 66-byte P-521 key opens no slot: NO_KEY_SLOT', () => {
+    const broken: HostKey = { ...host, privateKey: host.privateKey.subarray(1) };
+    const s = setHeader(created(), { kind: 'set-header', guest: 1, header: image.headerBytes }, [broken], suite);
+    expect(codeOf(s)).toBe('NO_KEY_SLOT');
+  });
+});
+
+describe('REQ-UNPACK-7: the address is a page of this guest', () => {
+  it('accepts the first and last page, and refuses a negative address and the end of memory', () => {
+    const g = unpacking(image.headerBytes, 8);
+    expect(codeOf(unpack(g, unpackAction(0n), suite))).toBe('accepted');
+    expect(codeOf(unpack(g, unpackAction(7n * 4096n), suite))).toBe('accepted');
+    expect(codeOf(unpack(g, unpackAction(8n * 4096n), suite))).toBe('ADDRESS_OUT_OF_RANGE');
+    expect(codeOf(unpack(g, unpackAction(-4096n), suite))).toBe('ADDRESS_OUT_OF_RANGE');
+    expect(codeOf(unpack(g, unpackAction(-1n), suite))).toBe('ADDRESS_NOT_ALIGNED');
+  });
+});
+
+describe('REQ-UNPACK-10: each tweak once', () => {
+  it('tells tweaks apart by every byte, the last one too', () => {
+    const a = new Uint8Array(16);
+    const b = Uint8Array.from(a);
+    b[15] = 1;
+    expect(tweakKey(a)).not.toBe(tweakKey(b));
+    const g = unpacking();
+    const first = unpack(g, { kind: 'unpack', guest: 1, address: 0n, tweak: a, page: new Uint8Array(PAGE_SIZE) }, suite);
+    const second = unpack(first.state, { kind: 'unpack', guest: 1, address: 4096n, tweak: b, page: new Uint8Array(PAGE_SIZE) }, suite);
+    const again = unpack(second.state, { kind: 'unpack', guest: 1, address: 8192n, tweak: b, page: new Uint8Array(PAGE_SIZE) }, suite);
+    expect([codeOf(first), codeOf(second), codeOf(again)]).toEqual(['accepted', 'accepted', 'TWEAK_REUSED']);
+  });
+});
+
+describe('REQ-UNPACK-12: verify compares the page count last', () => {
+  it('is NEP_MISMATCH when PLD, ALD and TLD match but the header names another page count', () => {
+    const opened = openHeader(suite, image.header, host);
+    if (!opened.ok) throw new Error('opens');
+    const h = image.header;
+    const sealed = sealHeader(suite, {
+      headerKey: opened.value.headerKey,
+      iv: h.iv,
+      // ECDH is symmetric: the host's private key gives the customer's shared secret.
+      customer: { publicKey: h.customerPublicKey, agree: () => suite.ecdh('p521', host.privateKey, h.customerPublicKey) },
+      hostKeys: [host.publicKey],
+      pcf: h.pcf,
+      nep: h.nep + 1n,
+      pld: h.pld,
+      ald: h.ald,
+      tld: h.tld,
+      secrets: opened.value.secrets,
+    });
+    if (!sealed.ok) throw new Error(JSON.stringify(sealed.error));
+    const s = verify(unpackedAll(unpacking(encodeHeader(sealed.value))));
+    expect([codeOf(s), s.state.phase, s.state.verifyFailure]).toEqual(['NEP_MISMATCH', 'verify-failed', 'nep']);
+  });
+});

@@ -10,13 +10,14 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { utf8ToBytes } from '../model/core/bytes.js';
+import { PAGE_SIZE, utf8ToBytes } from '../model/core/bytes.js';
 import { CCK_SIZE, DEFAULT_PCF, DEFAULT_SCF } from '../model/image-unpack/format.js';
 import { deriveBuildSecrets, plannedComponents, streamImage, type ImageBuildInput, type StreamedImage } from '../model/image-unpack/image-builder.js';
 import { parse, parseHex64 } from './args.js';
 import { loadHostKeys } from './host-keys.js';
-import { parallelXts } from './parallel-xts.js';
+import { MIN_PARALLEL_PAGES, parallelXts, startXtsWorker } from './parallel-xts.js';
 import { collectYoung } from './young-gc.js';
 import { IMAGE_SUITE } from './image-common.js';
 import { UsageError, type Io } from './io.js';
@@ -45,6 +46,13 @@ Exit status: 0 built, 2 unusable input or arguments.`;
 export function seedOf(value: string): Uint8Array {
   if (!/^\d+$/.test(value)) throw new UsageError(`--seed takes a whole number, got '${value}'`);
   return IMAGE_SUITE.sha256(utf8ToBytes(BigInt(value).toString(10)));
+}
+
+/** The total size of the files that exist among `paths` (a hint for starting work early). */
+function inputBytes(paths: readonly (string | undefined)[]): number {
+  let total = 0;
+  for (const p of paths) total += p === undefined ? 0 : (statSync(p, { throwIfNoEntry: false })?.size ?? 0);
+  return total;
 }
 
 /** The build command. Returns the exit status. */
@@ -87,51 +95,59 @@ export function imageBuild(argv: string[], io: Io): number {
   if (clash !== undefined) throw new UsageError(`-o ${out} is also an input (${clash}); choose another output`);
   if (!force && io.exists(out)) throw new UsageError(`${out} exists; choose another output or pass --force`);
 
-  const hostKeys = loadHostKeys(io, IMAGE_SUITE, hostKeyPaths);
-  // Kernel and initrd go to shared memory: the page encryption reads them from a worker thread.
-  const kernel = io.readFileShared(kernelPath);
-  const initrd = values.initrd === undefined ? undefined : io.readFileShared(values.initrd);
-  let cck: Uint8Array | undefined;
-  if (values.cck !== undefined) {
-    cck = io.readFile(values.cck);
-    if (cck.length !== CCK_SIZE) throw new UsageError(`${values.cck}: a CCK is exactly ${CCK_SIZE} bytes, the file has ${cck.length}`);
-  }
-
-  const secrets = deriveBuildSecrets(IMAGE_SUITE, seed ?? new Uint8Array(randomBytes(32)));
-  // The image goes to the file piece by piece as it is built (pages first, the header last), so a
-  // large build holds its inputs in memory but not a second copy of the image. The file appears
-  // whole or not at all; an existing one is refused unless --force.
-  const input: ImageBuildInput = {
-    ...secrets,
-    ...(cck === undefined ? {} : { cck }),
-    kernel,
-    initrd,
-    parmline: values.parmline,
-    hostKeys: hostKeys.map((k) => k.publicKey),
-    pcf,
-    scf,
-  };
-  // A second thread encrypts the kernel's and initrd's pages ahead of the builder (the output is
-  // the same either way; see parallel-xts.ts).
-  const xts = parallelXts(IMAGE_SUITE, secrets.xtsKey, plannedComponents(input));
+  // A large build encrypts on a second thread; start it now, so that its start-up overlaps
+  // reading the inputs (the sizes are only a hint: parallelXts decides, and ends it if unneeded).
+  const early = inputBytes([kernelPath, values.initrd]) >= MIN_PARALLEL_PAGES * PAGE_SIZE ? startXtsWorker() : undefined;
   let streamed: StreamedImage | undefined;
+  let slots = 0;
   try {
-    io.writeFileWith(out, force, (write) => {
-      // Pages that are written and digested are garbage: collect them every 4 MiB (young-gc.ts).
-      let pieces = 0;
-      const r = streamImage(xts.suite, input, (offset, bytes) => {
-        write(offset, bytes);
-        if ((++pieces & 1023) === 0) collectYoung();
+    const hostKeys = loadHostKeys(io, IMAGE_SUITE, hostKeyPaths);
+    // Kernel and initrd go to shared memory: the page encryption reads them from a worker thread.
+    const kernel = io.readFileShared(kernelPath);
+    const initrd = values.initrd === undefined ? undefined : io.readFileShared(values.initrd);
+    let cck: Uint8Array | undefined;
+    if (values.cck !== undefined) {
+      cck = io.readFile(values.cck);
+      if (cck.length !== CCK_SIZE) throw new UsageError(`${values.cck}: a CCK is exactly ${CCK_SIZE} bytes, the file has ${cck.length}`);
+    }
+
+    const secrets = deriveBuildSecrets(IMAGE_SUITE, seed ?? new Uint8Array(randomBytes(32)));
+    // The image goes to the file piece by piece as it is built (pages first, the header last), so a
+    // large build holds its inputs in memory but not a second copy of the image. The file appears
+    // whole or not at all; an existing one is refused unless --force.
+    const input: ImageBuildInput = {
+      ...secrets,
+      ...(cck === undefined ? {} : { cck }),
+      kernel,
+      initrd,
+      parmline: values.parmline,
+      hostKeys: hostKeys.map((k) => k.publicKey),
+      pcf,
+      scf,
+    };
+    // A second thread encrypts the kernel's and initrd's pages ahead of the builder (the output is
+    // the same either way; see parallel-xts.ts).
+    const xts = parallelXts(IMAGE_SUITE, secrets.xtsKey, plannedComponents(input), early === undefined ? {} : { worker: early });
+    try {
+      io.writeFileWith(out, force, (write) => {
+        // Pages that are written and digested are garbage: collect them every 4 MiB (young-gc.ts).
+        let pieces = 0;
+        const r = streamImage(xts.suite, input, (offset, bytes) => {
+          write(offset, bytes);
+          if ((++pieces & 1023) === 0) collectYoung();
+        });
+        if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
+        streamed = r.value;
       });
-      if (!r.ok) throw new UsageError(`cannot build the image: ${r.error.field}: ${r.error.message}`);
-      streamed = r.value;
-    });
+    } finally {
+      xts.close();
+    }
+    slots = hostKeys.length;
   } finally {
-    xts.close();
+    early?.terminate(); // when the inputs were refused before the build began
   }
   if (streamed === undefined) throw new UsageError('the image was not built'); // writeFileWith ran produce, or threw
   const { layout, pageCount } = streamed;
-  const slots = hostKeys.length;
   io.out(`wrote ${out}: ${layout.imageSize} bytes, ${pageCount} secured pages, ${slots} key slot${slots === 1 ? '' : 's'}` +
     (values.seed === undefined ? ' (random seed: not reproducible; pass --seed N to repeat a build)' : ` (seed ${BigInt(values.seed).toString(10)})`));
   return 0;

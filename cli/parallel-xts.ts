@@ -19,19 +19,49 @@ import { Worker } from 'node:worker_threads';
 import { equalBytes, PAGE_SIZE } from '../model/core/bytes.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
 import type { PlannedComponent } from '../model/image-unpack/image-builder.js';
-import { pageTweak } from '../model/image-unpack/image-pages.js';
-import { CTRL, STATE, XTS_WORKER_SOURCE, type XtsWorkerData } from './xts-worker-source.js';
+import { componentTweakBytes } from '../model/image-unpack/image-pages.js';
+import { CTRL, STATE, XTS_WORKER_SOURCE, type XtsWorkerPlan } from './xts-worker-source.js';
+
+/** Pages handed to the builder are copied into chunks of this many pages (256 KiB). */
+const CHUNK_PAGES = 64;
+
+/** Fewer planned pages than this are not worth a thread (4 MiB). */
+export const MIN_PARALLEL_PAGES = 1024;
 
 /** Tuning of {@link parallelXts}; the defaults suit large images. */
 export interface ParallelXtsOptions {
   /** Pages the worker may be ahead of the builder: the ring's size (default 512: 2 MiB). */
   readonly ringPages?: number;
-  /** Fewer planned pages than this are not worth a thread (default 1024: 4 MiB). */
+  /** Fewer planned pages than this are not worth a thread (default {@link MIN_PARALLEL_PAGES}). */
   readonly minPages?: number;
   /** A worker that produces nothing for this long is given up (default 10 s). */
   readonly stallMs?: number;
-  /** The worker's young generation in MiB (default 4): small, so its per-page garbage is freed early. */
-  readonly workerYoungMb?: number;
+  /** A thread started earlier with {@link startXtsWorker}; without one, one is started here if needed. */
+  readonly worker?: XtsWorker;
+}
+
+/** A worker thread that waits for its plan (see {@link startXtsWorker}). */
+export interface XtsWorker {
+  /** Ends the thread (whether or not it got a plan). */
+  terminate(): void;
+  /** Hands the thread its plan. */
+  post(plan: XtsWorkerPlan): void;
+}
+
+/**
+ * Starts the encryption thread before its plan is known, so that its start-up (tens of
+ * milliseconds) overlaps reading the inputs. Give it to {@link parallelXts}, which ends it if the
+ * plan does not need it.
+ */
+export function startXtsWorker(): XtsWorker {
+  // A small young generation: the thread's per-page garbage (OpenSSL's output buffers) is freed early.
+  const worker = new Worker(XTS_WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  worker.unref();
+  worker.on('error', () => undefined); // reported through ctrl; an 'error' event must not crash the build
+  return {
+    terminate: () => void worker.terminate().catch(() => undefined),
+    post: (plan) => worker.postMessage(plan),
+  };
 }
 
 /** A suite whose XTS encryption of planned pages is done ahead on a worker thread. */
@@ -77,7 +107,8 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
   };
   const counts = () => ({ fromWorker, onThread });
   const total = plan.reduce((n, c) => n + c.wholePages, 0);
-  if (total < (options.minPages ?? 1024) || !shareable(key, plan)) {
+  if (total < (options.minPages ?? MIN_PARALLEL_PAGES) || !shareable(key, plan)) {
+    options.worker?.terminate();
     return { suite: counted, threaded: false, counts, close: () => undefined };
   }
 
@@ -93,23 +124,23 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
     const buffer = c.bytes.buffer as SharedArrayBuffer;
     let s = sources.indexOf(buffer);
     if (s < 0) s = sources.push(buffer) - 1;
+    tweaks.set(componentTweakBytes(c.tweakPrefix, c.wholePages), 16 * n);
     for (let i = 0; i < c.wholePages; i++, n++) {
       sourceIndex[n] = s;
       offsets[n] = c.bytes.byteOffset + i * PAGE_SIZE;
-      tweaks.set(pageTweak(c.tweakPrefix, BigInt(i * PAGE_SIZE)), 16 * n);
     }
   }
   const ringBuffer = new SharedArrayBuffer(slots * PAGE_SIZE);
   const ring = new Uint8Array(ringBuffer);
   const ctrlBuffer = new SharedArrayBuffer(4 * 3);
   const ctrl = new Int32Array(ctrlBuffer);
-  const workerData: XtsWorkerData = { key: Uint8Array.from(key), sources, sourceIndex, offsets, tweaks, pageSize: PAGE_SIZE, ring: ringBuffer, slots, ctrl: ctrlBuffer };
-  const worker = new Worker(XTS_WORKER_SOURCE, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: options.workerYoungMb ?? 4 } });
-  worker.unref();
-  worker.on('error', () => undefined); // reported through ctrl; an 'error' event must not crash the build
+  const worker = options.worker ?? startXtsWorker();
+  worker.post({ key: Uint8Array.from(key), sources, sourceIndex, offsets, tweaks, pageSize: PAGE_SIZE, ring: ringBuffer, slots, ctrl: ctrlBuffer });
 
   let usable = true;
   let next = 0; // the planned page expected next
+  let chunk = new Uint8Array(0);
+  let chunkUsed = CHUNK_PAGES;
 
   /** Planned page `i` (the next one) as the worker encrypted it, copied out of the ring; undefined if the worker ended or stalled. */
   const take = (i: number): Uint8Array | undefined => {
@@ -120,8 +151,14 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       if (Atomics.load(ctrl, CTRL.STATE) !== STATE.RUNNING && Atomics.load(ctrl, CTRL.PRODUCED) <= i) return undefined;
       if (Atomics.wait(ctrl, CTRL.PRODUCED, produced, stallMs) === 'timed-out') return undefined;
     }
+    // Pages are copied out into chunks of CHUNK_PAGES, one allocation per chunk: each page is a
+    // view of its own part of a chunk nobody else holds or writes.
+    if (chunkUsed === CHUNK_PAGES) {
+      chunk = new Uint8Array(CHUNK_PAGES * PAGE_SIZE);
+      chunkUsed = 0;
+    }
     const at = (i % slots) * PAGE_SIZE;
-    const page = new Uint8Array(PAGE_SIZE);
+    const page = chunk.subarray(chunkUsed * PAGE_SIZE, ++chunkUsed * PAGE_SIZE);
     page.set(ring.subarray(at, at + PAGE_SIZE));
     Atomics.store(ctrl, CTRL.CONSUMED, i + 1);
     Atomics.notify(ctrl, CTRL.CONSUMED);
@@ -161,7 +198,7 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       usable = false;
       Atomics.compareExchange(ctrl, CTRL.STATE, STATE.RUNNING, STATE.CANCELLED);
       Atomics.notify(ctrl, CTRL.CONSUMED);
-      void worker.terminate().catch(() => undefined);
+      worker.terminate();
     },
   };
 }

@@ -21,8 +21,8 @@ export const CTRL = { PRODUCED: 0, CONSUMED: 1, STATE: 2 } as const;
 /** Values of `ctrl[CTRL.STATE]`. */
 export const STATE = { RUNNING: 0, DONE: 1, FAILED: 2, CANCELLED: 3 } as const;
 
-/** What the worker receives as `workerData`. */
-export interface XtsWorkerData {
+/** The plan the worker receives as its first message. */
+export interface XtsWorkerPlan {
   readonly key: Uint8Array;
   /** The shared buffers the pages are in. */
   readonly sources: readonly SharedArrayBuffer[];
@@ -40,38 +40,42 @@ export interface XtsWorkerData {
 /** The worker, as CommonJS (what an eval worker runs). */
 export const XTS_WORKER_SOURCE = `
 'use strict';
-const { workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const { createCipheriv } = require('node:crypto');
-const { key, sources, sourceIndex, offsets, tweaks, pageSize, ring, slots, ctrl } = workerData;
-const c = new Int32Array(ctrl);
-const r = new Uint8Array(ring);
-const PRODUCED = ${CTRL.PRODUCED}, CONSUMED = ${CTRL.CONSUMED}, STATE = ${CTRL.STATE};
-const RUNNING = ${STATE.RUNNING}, DONE = ${STATE.DONE}, FAILED = ${STATE.FAILED};
-const views = sources.map((s) => new Uint8Array(s));
-const n = sourceIndex.length;
 ${COLLECT_YOUNG_SOURCE}
-function run() {
-  for (let i = 0; i < n; i++) {
-    for (;;) {
-      if (Atomics.load(c, STATE) !== RUNNING) return;
-      const taken = Atomics.load(c, CONSUMED);
-      if (i - taken < slots) break;
-      Atomics.wait(c, CONSUMED, taken, 1000);
+// The plan comes as the first message, so that the thread can start up while the main thread
+// is still reading the inputs.
+parentPort.once('message', (data) => {
+  const { key, sources, sourceIndex, offsets, tweaks, pageSize, ring, slots, ctrl } = data;
+  const c = new Int32Array(ctrl);
+  const r = new Uint8Array(ring);
+  const PRODUCED = ${CTRL.PRODUCED}, CONSUMED = ${CTRL.CONSUMED}, STATE = ${CTRL.STATE};
+  const RUNNING = ${STATE.RUNNING}, DONE = ${STATE.DONE}, FAILED = ${STATE.FAILED};
+  const views = sources.map((s) => new Uint8Array(s));
+  const n = sourceIndex.length;
+  function run() {
+    for (let i = 0; i < n; i++) {
+      for (;;) {
+        if (Atomics.load(c, STATE) !== RUNNING) return;
+        const taken = Atomics.load(c, CONSUMED);
+        if (i - taken < slots) break;
+        Atomics.wait(c, CONSUMED, taken, 1000);
+      }
+      const at = offsets[i];
+      const cipher = createCipheriv('aes-256-xts', key, tweaks.subarray(16 * i, 16 * i + 16));
+      r.set(cipher.update(views[sourceIndex[i]].subarray(at, at + pageSize)), (i % slots) * pageSize);
+      Atomics.store(c, PRODUCED, i + 1);
+      Atomics.notify(c, PRODUCED);
+      if ((i & 255) === 255) collectYoung(); // OpenSSL's output buffers, 1 MiB of them
     }
-    const at = offsets[i];
-    const cipher = createCipheriv('aes-256-xts', key, tweaks.subarray(16 * i, 16 * i + 16));
-    r.set(cipher.update(views[sourceIndex[i]].subarray(at, at + pageSize)), (i % slots) * pageSize);
-    Atomics.store(c, PRODUCED, i + 1);
-    Atomics.notify(c, PRODUCED);
-    if ((i & 255) === 255) collectYoung(); // OpenSSL's output buffers, 1 MiB of them
+    Atomics.compareExchange(c, STATE, RUNNING, DONE);
   }
-  Atomics.compareExchange(c, STATE, RUNNING, DONE);
-}
-try {
-  run();
-} catch {
-  Atomics.compareExchange(c, STATE, RUNNING, FAILED);
-} finally {
-  Atomics.notify(c, PRODUCED);
-}
+  try {
+    run();
+  } catch {
+    Atomics.compareExchange(c, STATE, RUNNING, FAILED);
+  } finally {
+    Atomics.notify(c, PRODUCED);
+  }
+});
 `;

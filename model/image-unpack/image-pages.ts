@@ -50,9 +50,28 @@ export function pageTweak(tweakPrefix: bigint, pageOffset: bigint): Uint8Array {
   return t;
 }
 
-/** The tweaks of a component of `pages` pages. */
+/**
+ * The tweaks of a component of `pages` pages, one after the other in one array: page `i`'s is
+ * bytes `[16 i, 16 i + 16)`, equal to `pageTweak(tweakPrefix, i * PAGE_SIZE)`.
+ */
+export function componentTweakBytes(tweakPrefix: bigint, pages: number): Uint8Array {
+  const out = new Uint8Array(TWEAK_SIZE * pages);
+  const view = new DataView(out.buffer);
+  const prefix = u64be(tweakPrefix);
+  for (let i = 0; i < pages; i++) {
+    // The offset is below 2^53 for any component that fits in memory: two u32 halves, no bigint.
+    const offset = i * PAGE_SIZE;
+    out.set(prefix, TWEAK_SIZE * i);
+    view.setUint32(TWEAK_SIZE * i + 8, Math.floor(offset / 0x1_0000_0000), false);
+    view.setUint32(TWEAK_SIZE * i + 12, offset >>> 0, false);
+  }
+  return out;
+}
+
+/** The tweaks of a component of `pages` pages (views of one {@link componentTweakBytes} array). */
 export function componentTweaks(tweakPrefix: bigint, pages: number): Uint8Array[] {
-  return Array.from({ length: pages }, (_, i) => pageTweak(tweakPrefix, BigInt(i * PAGE_SIZE)));
+  const all = componentTweakBytes(tweakPrefix, pages);
+  return Array.from({ length: pages }, (_, i) => all.subarray(TWEAK_SIZE * i, TWEAK_SIZE * (i + 1)));
 }
 
 /**

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IMAGE_HELP } from '../../cli/image.js';
+import { imageHelp } from '../../cli/image.js';
 import { isOneCleanLine, run, tempDir, vec } from './cli-harness.js';
 
 const { dir, cleanup } = tempDir();
@@ -18,7 +18,7 @@ describe('image: usage and help', () => {
   it('`semodel image` alone prints the image help and exits 2', async () => {
     const r = await run('image');
     expect(r.code).toBe(2);
-    expect(r.out).toBe(IMAGE_HELP);
+    expect(r.out).toBe(await imageHelp());
   });
 
   it.each(['build', 'inspect', 'verify'])('`semodel image %s --help` exits 0 with its usage', async (sub) => {

@@ -79,16 +79,20 @@ describe('parallelXts', () => {
     }
   });
 
-  it('returns pages that own their memory, and decryption is the base suite\'s', () => {
-    const plan = [component(shared(4), 1)];
+  it('returns pages that keep their bytes after the ring is reused, outside shared memory, and decryption is the base suite\'s', () => {
+    const plan = [component(shared(70), 1)]; // more pages than one chunk of copies, a ring of 2
     const x = parallelXts(base, key, plan, small);
     try {
-      for (const c of calls(plan)) {
-        const out = x.suite.aesXtsEncrypt(key, c.tweak, c.data);
-        expect(out.byteOffset).toBe(0);
-        expect(out.buffer.byteLength).toBe(PAGE_SIZE);
+      const planned = calls(plan);
+      const outs = planned.map((c) => x.suite.aesXtsEncrypt(key, c.tweak, c.data));
+      planned.forEach((c, i) => {
+        const out = outs[i]!;
+        expect(out.length).toBe(PAGE_SIZE);
+        expect(out.buffer instanceof SharedArrayBuffer).toBe(false);
+        expect(bytesToHex(out)).toBe(bytesToHex(base.aesXtsEncrypt(key, c.tweak, c.data)));
         expect(bytesToHex(x.suite.aesXtsDecrypt(key, c.tweak, out))).toBe(bytesToHex(c.data));
-      }
+      });
+      expect(x.counts().fromWorker).toBe(70);
     } finally {
       x.close();
     }

@@ -95,7 +95,14 @@ interface ChildTiming {
 }
 
 /** The median wall and CPU time and the largest peak RSS of `RUNS` runs after one warm-up run (tsx's compile cache). */
-function timeChild(args: readonly string[], probe: RssProbe, scratch: string): ChildTiming {
+function timeChild(args: readonly string[], probe: RssProbe, scratch: string, output?: string): ChildTiming {
+  // The output is removed before every run: each run writes a new file, as a first build does.
+  // (Writing over a 72 MiB file also makes the kernel free the old one's pages, some 50 ms that
+  // any program writing there would pay.)
+  const clear = (): void => {
+    if (output !== undefined) rmSync(output, { force: true });
+  };
+  clear();
   let last = runChild(args, probe, scratch);
   const failed = (): ChildTiming => ({ wallMs: Number.NaN, peakRss: Number.NaN, cpuSeconds: Number.NaN, last });
   if (last.status !== 0) return failed();
@@ -103,6 +110,7 @@ function timeChild(args: readonly string[], probe: RssProbe, scratch: string): C
   const cpu: number[] = [];
   let peak = 0;
   for (let run = 0; run < RUNS; run++) {
+    clear();
     last = runChild(args, probe, scratch);
     if (last.status !== 0) return failed();
     walls.push(last.wallMs);
@@ -311,7 +319,7 @@ export async function benchBuild(): Promise<BenchResult[]> {
 
     // The stand-in: the least a build command must do (on the transpiled model when there is one).
     const standInArgs = compiledEntry === undefined ? ['--import', 'tsx', files.standIn, ROOT, '.ts'] : [files.standIn, compiledRoot, '.js'];
-    const standIn = timeChild([...standInArgs, files.kernel, files.initrd, files.hostKey, files.out], probe, scratch);
+    const standIn = timeChild([...standInArgs, files.kernel, files.initrd, files.hostKey, files.out], probe, scratch, files.out);
     if (Number.isNaN(standIn.wallMs)) throw new Error(`stand-in build failed: ${standIn.last.stderr.trim()}`);
     results.push({
       name: `child: read inputs + buildImage + write (stand-in, ${compiledEntry === undefined ? 'tsx' : 'compiled JS'}, no CLI)`,
@@ -328,7 +336,7 @@ export async function benchBuild(): Promise<BenchResult[]> {
     }
     const mode = binMode();
     const startup = timeChild([bin, '--help'], probe, scratch);
-    const cli = timeChild([bin, ...buildArgs], probe, scratch);
+    const cli = timeChild([bin, ...buildArgs], probe, scratch, files.out);
     if (Number.isNaN(cli.wallMs)) {
       results.push({ name: 'semodel image build (CLI)', value: Number.NaN, unit: '', note: `not available: exits ${String(cli.last.status)}: ${cli.last.stderr.trim().split('\n')[0] ?? ''}` });
       return results;
@@ -356,7 +364,7 @@ export async function benchBuild(): Promise<BenchResult[]> {
         return results;
       }
       const compiledStartup = timeChild([compiledEntry, '--help'], probe, scratch);
-      const compiled = timeChild([compiledEntry, ...buildArgs], probe, scratch);
+      const compiled = timeChild([compiledEntry, ...buildArgs], probe, scratch, files.out);
       if (Number.isNaN(compiled.wallMs) || Number.isNaN(compiledStartup.wallMs)) {
         const failed = Number.isNaN(compiled.wallMs) ? compiled : compiledStartup;
         results.push({ name: 'CLI transpiled ahead of time', value: Number.NaN, unit: '', note: `not available: ${failed.last.stderr.trim().split('\n')[0] ?? ''}` });

@@ -15,23 +15,22 @@
  * The inputs must not change while the build runs (the builder never writes them).
  * @module
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { equalBytes, PAGE_SIZE } from '../model/core/bytes.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
 import type { PlannedComponent } from '../model/image-unpack/image-builder.js';
 import { componentTweakBytes } from '../model/image-unpack/image-pages.js';
 import { CTRL, STATE, XTS_WORKER_SOURCE, type XtsWorkerPlan } from './xts-worker-source.js';
 
-/** Pages handed to the builder are copied into chunks of this many pages (256 KiB). */
-const CHUNK_PAGES = 64;
-
 /** Fewer planned pages than this are not worth a thread (4 MiB). */
 export const MIN_PARALLEL_PAGES = 1024;
 
 /** Tuning of {@link parallelXts}; the defaults suit large images. */
 export interface ParallelXtsOptions {
-  /** Pages the worker may be ahead of the builder: the ring's size (default 512: 2 MiB). */
-  readonly ringPages?: number;
+  /** Pages per chunk the worker hands over (default 64: 256 KiB). */
+  readonly chunkPages?: number;
+  /** Chunks the worker may be ahead of the builder (default 8): bounds the memory in flight. */
+  readonly aheadChunks?: number;
   /** Fewer planned pages than this are not worth a thread (default {@link MIN_PARALLEL_PAGES}). */
   readonly minPages?: number;
   /** A worker that produces nothing for this long is given up (default 10 s). */
@@ -44,8 +43,8 @@ export interface ParallelXtsOptions {
 export interface XtsWorker {
   /** Ends the thread (whether or not it got a plan). */
   terminate(): void;
-  /** Hands the thread its plan. */
-  post(plan: XtsWorkerPlan): void;
+  /** Hands the thread its plan (`transfer`: the plan's port). */
+  post(plan: XtsWorkerPlan, transfer: readonly MessagePort[]): void;
 }
 
 /**
@@ -60,7 +59,7 @@ export function startXtsWorker(): XtsWorker {
   worker.on('error', () => undefined); // reported through ctrl; an 'error' event must not crash the build
   return {
     terminate: () => void worker.terminate().catch(() => undefined),
-    post: (plan) => worker.postMessage(plan),
+    post: (plan, transfer) => worker.postMessage(plan, transfer),
   };
 }
 
@@ -113,7 +112,7 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
   }
 
   // The plan as flat arrays, page by page: which buffer, where in it, and the tweak.
-  const slots = options.ringPages ?? 512;
+  const chunkPages = options.chunkPages ?? 64;
   const stallMs = options.stallMs ?? 10_000;
   const sources: SharedArrayBuffer[] = [];
   const sourceIndex = new Uint32Array(total);
@@ -130,39 +129,54 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       offsets[n] = c.bytes.byteOffset + i * PAGE_SIZE;
     }
   }
-  const ringBuffer = new SharedArrayBuffer(slots * PAGE_SIZE);
-  const ring = new Uint8Array(ringBuffer);
   const ctrlBuffer = new SharedArrayBuffer(4 * 3);
   const ctrl = new Int32Array(ctrlBuffer);
+  const { port1, port2 } = new MessageChannel();
   const worker = options.worker ?? startXtsWorker();
-  worker.post({ key: Uint8Array.from(key), sources, sourceIndex, offsets, tweaks, pageSize: PAGE_SIZE, ring: ringBuffer, slots, ctrl: ctrlBuffer });
+  worker.post(
+    { key: Uint8Array.from(key), sources, sourceIndex, offsets, tweaks, pageSize: PAGE_SIZE, chunkPages, aheadChunks: options.aheadChunks ?? 8, ctrl: ctrlBuffer, port: port2 },
+    [port2],
+  );
 
   let usable = true;
   let next = 0; // the planned page expected next
-  let chunk = new Uint8Array(0);
-  let chunkUsed = CHUNK_PAGES;
+  let held = -1; // the chunk in hand
+  let heldPages: Uint8Array = new Uint8Array(0);
 
-  /** Planned page `i` (the next one) as the worker encrypted it, copied out of the ring; undefined if the worker ended or stalled. */
-  const take = (i: number): Uint8Array | undefined => {
-    for (;;) {
+  /** Chunk `k`, the next one, once the worker has posted it; undefined if it ended or stalled first. */
+  const receive = (k: number): Uint8Array | undefined => {
+    for (let misses = 0; ; ) {
       const produced = Atomics.load(ctrl, CTRL.PRODUCED);
-      if (produced > i) break;
-      // The state is read before the count again: a worker that finished wrote its last page first.
-      if (Atomics.load(ctrl, CTRL.STATE) !== STATE.RUNNING && Atomics.load(ctrl, CTRL.PRODUCED) <= i) return undefined;
+      if (produced > k) {
+        const m = receiveMessageOnPort(port1);
+        if (m !== undefined) return new Uint8Array(m.message as SharedArrayBuffer);
+        // Posted before it was counted, so it should be in the port already: wait a little, not forever.
+        if (++misses > 1000) return undefined;
+        Atomics.wait(ctrl, CTRL.STATE, Atomics.load(ctrl, CTRL.STATE), 1);
+        continue;
+      }
+      // The state is read before the count again: a worker that finished counted its last chunk first.
+      if (Atomics.load(ctrl, CTRL.STATE) !== STATE.RUNNING && Atomics.load(ctrl, CTRL.PRODUCED) <= k) return undefined;
       if (Atomics.wait(ctrl, CTRL.PRODUCED, produced, stallMs) === 'timed-out') return undefined;
     }
-    // Pages are copied out into chunks of CHUNK_PAGES, one allocation per chunk: each page is a
-    // view of its own part of a chunk nobody else holds or writes.
-    if (chunkUsed === CHUNK_PAGES) {
-      chunk = new Uint8Array(CHUNK_PAGES * PAGE_SIZE);
-      chunkUsed = 0;
+  };
+
+  /**
+   * Planned page `i` (the next one) as the worker encrypted it: a view of its chunk, which the
+   * worker wrote once and no one writes again. Undefined if the worker ended or stalled.
+   */
+  const take = (i: number): Uint8Array | undefined => {
+    const k = Math.floor(i / chunkPages);
+    if (k !== held) {
+      const got = k === held + 1 ? receive(k) : undefined;
+      if (got === undefined) return undefined;
+      held = k;
+      heldPages = got;
+      Atomics.store(ctrl, CTRL.CONSUMED, k + 1);
+      Atomics.notify(ctrl, CTRL.CONSUMED);
     }
-    const at = (i % slots) * PAGE_SIZE;
-    const page = chunk.subarray(chunkUsed * PAGE_SIZE, ++chunkUsed * PAGE_SIZE);
-    page.set(ring.subarray(at, at + PAGE_SIZE));
-    Atomics.store(ctrl, CTRL.CONSUMED, i + 1);
-    Atomics.notify(ctrl, CTRL.CONSUMED);
-    return page;
+    const at = (i - held * chunkPages) * PAGE_SIZE;
+    return at + PAGE_SIZE <= heldPages.length ? heldPages.subarray(at, at + PAGE_SIZE) : undefined;
   };
 
   const suite: CryptoSuite = {
@@ -198,6 +212,7 @@ export function parallelXts(base: CryptoSuite, key: Uint8Array, plan: readonly P
       usable = false;
       Atomics.compareExchange(ctrl, CTRL.STATE, STATE.RUNNING, STATE.CANCELLED);
       Atomics.notify(ctrl, CTRL.CONSUMED);
+      port1.close();
       worker.terminate();
     },
   };

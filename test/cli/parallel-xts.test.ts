@@ -34,10 +34,10 @@ function calls(plan: readonly PlannedComponent[]): { tweak: Uint8Array; data: Ui
   );
 }
 
-const small = { minPages: 1, ringPages: 2 } as const;
+const small = { minPages: 1, chunkPages: 3, aheadChunks: 1 } as const;
 
 describe('parallelXts', () => {
-  it('answers every planned call from the worker with the base suite\'s ciphertext, through a ring of two pages', () => {
+  it('answers every planned call from the worker with the base suite\'s ciphertext, in chunks of three pages, one chunk ahead', () => {
     const plan = [component(shared(10, 123), 0), component(shared(7, 0, 9), 2)];
     const x = parallelXts(base, key, plan, small);
     try {
@@ -79,8 +79,8 @@ describe('parallelXts', () => {
     }
   });
 
-  it('returns pages that keep their bytes after the ring is reused, outside shared memory, and decryption is the base suite\'s', () => {
-    const plan = [component(shared(70), 1)]; // more pages than one chunk of copies, a ring of 2
+  it('returns pages that keep their bytes while later ones are made, each its own 4096 bytes, and decryption is the base suite\'s', () => {
+    const plan = [component(shared(70), 1)]; // many chunks, at most one ahead
     const x = parallelXts(base, key, plan, small);
     try {
       const planned = calls(plan);
@@ -88,7 +88,6 @@ describe('parallelXts', () => {
       planned.forEach((c, i) => {
         const out = outs[i]!;
         expect(out.length).toBe(PAGE_SIZE);
-        expect(out.buffer instanceof SharedArrayBuffer).toBe(false);
         expect(bytesToHex(out)).toBe(bytesToHex(base.aesXtsEncrypt(key, c.tweak, c.data)));
         expect(bytesToHex(x.suite.aesXtsDecrypt(key, c.tweak, out))).toBe(bytesToHex(c.data));
       });
@@ -139,7 +138,7 @@ describe('parallelXts', () => {
     };
     const expected = buildImage(suite, input);
     if (!expected.ok) throw new Error(JSON.stringify(expected.error));
-    const x = parallelXts(suite, secrets.xtsKey, plannedComponents(input), { minPages: 1, ringPages: 3 });
+    const x = parallelXts(suite, secrets.xtsKey, plannedComponents(input), { minPages: 1, chunkPages: 4, aheadChunks: 2 });
     const image = new Uint8Array(expected.value.layout.imageSize);
     try {
       const r = streamImage(x.suite, input, (offset, bytes) => image.set(bytes, offset));

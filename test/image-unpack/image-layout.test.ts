@@ -2,10 +2,11 @@
 // broken part, and totality on damaged images.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeU32, writeU64 } from '../../model/core/bytes.js';
+import { bytesToHex, writeU32, writeU64 } from '../../model/core/bytes.js';
 import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
 import { describeImage } from '../../model/image-unpack/describe.js';
 import { parseImage } from '../../model/image-unpack/image-layout.js';
+import { decodeIpib } from '../../model/image-unpack/ipib-codec.js';
 import { vectorFile } from './se-vectors.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
@@ -29,6 +30,16 @@ describe('parseImage', () => {
     expect(r.ok && [r.value.header.nks, r.value.boot, r.value.pages.length]).toEqual([2, undefined, 0]);
     const d = r.ok ? describeImage(suite, r.value) : undefined;
     expect(d && [d.layout, d.components.length, d.header.nks]).toEqual([undefined, 0, 2]);
+  });
+
+  it('gives the IPIB\'s own bytes: len bytes at its offset, which encode its components', () => {
+    const r = parseImage(image01);
+    if (!r.ok || r.value.boot === undefined) throw new Error('vector 01 parses with its boot area');
+    const { ipibOffset, ipib, ipibBytes } = r.value.boot;
+    expect(ipibBytes.length).toBe(Number(ipib.len));
+    expect(bytesToHex(ipibBytes)).toBe(bytesToHex(image01.subarray(ipibOffset, ipibOffset + Number(ipib.len))));
+    const again = decodeIpib(ipibBytes);
+    expect(again.ok && again.value).toEqual(ipib);
   });
 
   it('reports a broken header alone with its reason, offsets from 0', () => {

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
-import { encodeHeader } from '../../model/image-unpack/header-codec.js';
+import { decodeHeader, encodeHeader } from '../../model/image-unpack/header-codec.js';
 import { openHeader, sealHeader } from '../../model/image-unpack/header-keys.js';
 import { hostKeyFromPrivate } from '../../model/image-unpack/host-key.js';
 import { buildImage, deriveBuildSecrets, type BuiltImage } from '../../model/image-unpack/image-builder.js';
@@ -107,6 +107,18 @@ describe('REQ-UNPACK-4: a key slot for this machine', () => {
     const broken: HostKey = { ...host, privateKey: host.privateKey.subarray(1) };
     const s = setHeader(created(), { kind: 'set-header', guest: 1, header: image.headerBytes }, [broken], suite);
     expect(codeOf(s)).toBe('NO_KEY_SLOT');
+  });
+
+  it('a slot that names this host but whose wrapped key does not verify is KEY_SLOT_AUTH, not NO_KEY_SLOT', () => {
+    const decoded = decodeHeader(image.headerBytes);
+    if (!decoded.ok) throw new Error(JSON.stringify(decoded.error));
+    const slot = decoded.value.keySlots[0]!;
+    const wrappedKey = Uint8Array.from(slot.wrappedKey);
+    wrappedKey[0] = (wrappedKey[0] ?? 0) ^ 1;
+    const header = encodeHeader({ ...decoded.value, keySlots: [{ ...slot, wrappedKey }] });
+    const s = setHeader(created(), { kind: 'set-header', guest: 1, header }, [host], suite);
+    expect(codeOf(s)).toBe('KEY_SLOT_AUTH');
+    expect(s.state.phase).toBe('created');
   });
 });
 

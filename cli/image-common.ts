@@ -4,7 +4,7 @@
  * @module
  */
 import { formatCodecError } from '../model/core/result.js';
-import { nodeSuite } from '../model/crypto/index.js';
+import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
 import {
   PCF_BACKUP_TARGET_KEYS,

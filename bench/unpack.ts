@@ -18,7 +18,7 @@ import { Map as PMap, Set as PSet } from 'immutable';
 import { PAGE_SIZE, u64be, utf8ToBytes } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite, DigestState, EcPoint } from '../model/crypto/suite.js';
-import { buildImage, deriveBuildSecrets, type BuiltImage, type ImageBuildInput } from '../model/image-unpack/image-builder.js';
+import { buildImage, deriveBuildSecrets, type BuiltImage, type ImageBuildInput } from '../model/se-format/image-builder.js';
 import { tweakKey } from '../model/image-unpack/state.js';
 import { initialState, step, type PlatformState } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';

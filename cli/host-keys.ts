@@ -8,8 +8,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { bytesToHex, equalBytes, leftPad } from '../model/core/bytes.js';
 import type { CryptoSuite, EcPoint } from '../model/crypto/suite.js';
-import { P521_COORDINATE_SIZE } from '../model/image-unpack/format.js';
-import { phkh } from '../model/image-unpack/header-keys.js';
+import { P521_COORDINATE_SIZE } from '../model/se-format/format.js';
+import { phkh } from '../model/se-format/header-keys.js';
 import { UsageError, type Io } from './io.js';
 
 /** What a host key file held. */

@@ -16,8 +16,8 @@ import {
   PCF_PCKMO_HMAC,
   SCF_CCK_EXTENSION_SECRET,
   SCF_CCK_UPDATE_ALLOWED,
-} from '../model/image-unpack/format.js';
-import { parseImage, type ImageLayoutError, type ParsedImage } from '../model/image-unpack/image-layout.js';
+} from '../model/se-format/format.js';
+import { parseImage, type ImageLayoutError, type ParsedImage } from '../model/se-format/image-layout.js';
 import { UsageError, type Io } from './io.js';
 
 /**

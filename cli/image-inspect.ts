@@ -4,9 +4,9 @@
  * @module
  */
 import { bytesToHex } from '../model/core/bytes.js';
-import { describeImage, type ImageDescription } from '../model/image-unpack/describe.js';
-import { openHeader, type OpenedHeader } from '../model/image-unpack/header-keys.js';
-import type { ParsedImage } from '../model/image-unpack/image-layout.js';
+import { describeImage, type ImageDescription } from '../model/se-format/describe.js';
+import { openHeader, type OpenedHeader } from '../model/se-format/header-keys.js';
+import type { ParsedImage } from '../model/se-format/image-layout.js';
 import { parse } from './args.js';
 import { loadHostKeys, type HostKeyKind, type LoadedHostKey } from './host-keys.js';
 import { hexShort, IMAGE_SUITE, listing, pcfFlagNames, readParsedImage, scfFlagNames } from './image-common.js';

@@ -8,12 +8,11 @@
 import { bytesToHex, equalBytes, hex64, PAGE_SIZE } from '../model/core/bytes.js';
 import type { RequirementId } from '../model/core/outcome.js';
 import { formatCodecError } from '../model/core/result.js';
-import { CHECK_OF_CODE } from '../model/image-unpack/checks.js';
-import { imageDigests } from '../model/image-unpack/image-pages.js';
-import type { ParsedImage } from '../model/image-unpack/image-layout.js';
-import { UNPACK_REJECTIONS, type UnpackCode } from '../model/image-unpack/rejections.js';
-import { MAX_GUEST_PAGES } from '../model/image-unpack/state.js';
-import { initialState, PLATFORM_REJECTIONS, step, type Action, type PlatformState, type RejectionCode } from '../model/platform/index.js';
+import { imageDigests } from '../model/se-format/image-pages.js';
+import type { ParsedImage } from '../model/se-format/image-layout.js';
+import { driveHonest } from '../model/image-unpack/honest-driver.js';
+import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
+import { ALL_REJECTIONS, MAX_GUEST_PAGES, modelSystem } from '../model/platform/index.js';
 import { parse } from './args.js';
 import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
@@ -81,7 +80,9 @@ const HEADER_REASON_CODE = {
   malformed: 'HEADER_MALFORMED',
   'unsupported-version': 'UNSUPPORTED_VERSION',
   'inconsistent-sizes': 'INCONSISTENT_SIZES',
-} as const satisfies Record<string, UnpackCode>;
+} as const satisfies Record<string, keyof typeof UNPACK_REJECTIONS.rows>;
+
+type RejectionCode = string;
 
 /** What a set-header rejection means, in words. */
 const SET_HEADER_DETAIL: Partial<Record<RejectionCode, string>> = {
@@ -90,8 +91,9 @@ const SET_HEADER_DETAIL: Partial<Record<RejectionCode, string>> = {
   HEADER_AUTH: "the header's GCM tag does not verify over the header and its encrypted area",
 };
 
+/** The check name of a code: its row in the merged rejection table. */
 function checkOf(code: RejectionCode): string {
-  return Object.prototype.hasOwnProperty.call(CHECK_OF_CODE, code) ? CHECK_OF_CODE[code as UnpackCode] : code.toLowerCase().replaceAll('_', '-');
+  return ALL_REJECTIONS.find((r) => r.code === code)?.check ?? code.toLowerCase().replaceAll('_', '-');
 }
 
 type DigestChecks = Record<'pld' | 'ald' | 'tld' | 'nep', 'PASS' | 'FAIL'>;
@@ -116,49 +118,45 @@ function headerChecks(code: RejectionCode | undefined): Record<'header-format' |
   return out;
 }
 
+/** The machine ID `verify` runs the image on. */
+const MACHINE = 0;
+
 /** Runs the platform over a parsed image with the given host keys. */
 export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[]): VerifyReport {
   const privates = keys.map((k) => k.privateKey).filter((d): d is Uint8Array => d !== undefined);
-  const initial = initialState(IMAGE_SUITE, privates);
-  if (initial === undefined) throw new UsageError('a host private key is not a valid P-521 scalar');
   const pages = parsed.pages.length;
   const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
   if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
-  const digests = digestChecks(parsed);
-
-  let state: PlatformState = initial;
-  let unpacked = 0;
-  const base = { pages, digests };
-  const run = (action: Action) => {
-    const s = step(state, action, IMAGE_SUITE);
-    state = s.state;
-    return s.outcome;
-  };
-  const created = run({ kind: 'create-guest', memoryPages });
-  if (created.kind === 'rejected' || !('guest' in created.response)) {
-    const code = created.kind === 'rejected' ? created.code : 'INVALID_MEMORY_SIZE';
-    return failure(base, 'create-guest', code, 0, null, null);
+  const sut = modelSystem({ suite: IMAGE_SUITE });
+  try {
+    sut.reset({ suite: IMAGE_SUITE.name as 'noble' | 'node', machines: [{ id: MACHINE, hostKeys: privates, seed: new Uint8Array(32) }], adapters: [] });
+  } catch {
+    throw new UsageError('a host private key is not a valid P-521 scalar');
   }
-  const guest = created.response.guest;
-
-  const header = run({ kind: 'set-header', guest, header: parsed.headerBytes });
-  if (header.kind === 'rejected') return failure(base, 'set-header', header.code, 0, null, SET_HEADER_DETAIL[header.code] ?? null);
-  const slot = state.guests.get(guest)?.image?.slotIndex ?? null;
+  const digests = digestChecks(parsed);
+  const base = { pages, digests };
+  const run = driveHonest((a) => sut.apply(a), MACHINE, memoryPages, { header: parsed.headerBytes, pages: parsed.pages });
+  const slot = run.guest === null ? null : (sut.world.guests.get(run.guest)?.slices.unpack.slotIndex ?? null);
   const slotPhkh = slot === null ? undefined : parsed.header.keySlots[slot]?.phkh;
   const opener = slotPhkh === undefined ? null : (keys.find((k) => equalBytes(k.phkh, slotPhkh))?.path ?? null);
   const opened = { keySlot: slot, hostKey: opener };
-
-  for (const page of parsed.pages) {
-    const o = run({ kind: 'unpack', guest, address: page.address, tweak: page.tweak, page: page.stored });
-    if (o.kind === 'rejected') {
-      return failure(base, 'unpack', o.code, unpacked, opened, `page ${hex64(page.address)} (tweak ${bytesToHex(page.tweak)}), page ${unpacked + 1} of ${pages}`, page.address);
+  const rejected = run.rejected;
+  if (rejected !== null && rejected.outcome.kind === 'rejected') {
+    const { action } = rejected;
+    const code = rejected.outcome.code;
+    switch (action.kind) {
+      case 'create-guest':
+        return failure(base, 'create-guest', code, 0, null, null);
+      case 'set-header':
+        return failure(base, 'set-header', code, 0, null, SET_HEADER_DETAIL[code] ?? null);
+      case 'unpack':
+        return failure(base, 'unpack', code, run.unpacked, opened, `page ${hex64(action.address)} (tweak ${bytesToHex(action.tweak)}), page ${run.unpacked + 1} of ${pages}`, action.address);
+      case 'verify':
+        return failure(base, 'verify', code, run.unpacked, opened, `after ${run.unpacked} pages`);
+      case 'start':
+        return failure(base, 'start', code, run.unpacked, opened, null);
     }
-    unpacked++;
   }
-  const verified = run({ kind: 'verify', guest });
-  if (verified.kind === 'rejected') return failure(base, 'verify', verified.code, unpacked, opened, `after ${unpacked} pages`);
-  const started = run({ kind: 'start', guest });
-  if (started.kind === 'rejected') return failure(base, 'start', started.code, unpacked, opened, null);
   return {
     valid: true,
     failedCheck: null,
@@ -167,7 +165,7 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
     step: null,
     address: null,
     pages,
-    unpacked,
+    unpacked: run.unpacked,
     ...opened,
     started: true,
     detail: null,
@@ -175,10 +173,8 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
   };
 }
 
-const REQUIREMENT_OF: Readonly<Record<RejectionCode, RequirementId>> = { ...PLATFORM_REJECTIONS, ...UNPACK_REJECTIONS };
-
 function requirementOf(code: RejectionCode): RequirementId | null {
-  return Object.prototype.hasOwnProperty.call(REQUIREMENT_OF, code) ? REQUIREMENT_OF[code] : null;
+  return ALL_REJECTIONS.find((r) => r.code === code)?.requirement ?? null;
 }
 
 function failure(
@@ -212,9 +208,9 @@ function headerFormatFailure(reason: keyof typeof HEADER_REASON_CODE, detail: st
   const code = HEADER_REASON_CODE[reason];
   return {
     valid: false,
-    failedCheck: CHECK_OF_CODE[code],
+    failedCheck: UNPACK_REJECTIONS.rows[code].check,
     code,
-    requirement: UNPACK_REJECTIONS[code],
+    requirement: UNPACK_REJECTIONS.rows[code].requirement,
     step: 'set-header',
     address: null,
     pages: 0,

@@ -18,8 +18,8 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { equalBytes, PAGE_SIZE } from '../model/core/bytes.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
-import type { PlannedComponent } from '../model/image-unpack/image-builder.js';
-import { componentTweakBytes } from '../model/image-unpack/image-pages.js';
+import type { PlannedComponent } from '../model/se-format/image-builder.js';
+import { componentTweakBytes } from '../model/se-format/image-pages.js';
 import { CTRL, STATE, XTS_WORKER_SOURCE, type XtsWorkerPlan } from './xts-worker-source.js';
 
 /** Fewer planned pages than this are not worth a thread (4 MiB). */

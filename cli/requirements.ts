@@ -6,8 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
-import { PLATFORM_REJECTIONS } from '../model/platform/rejections.js';
+import { ALL_REJECTIONS } from '../model/platform/rejections.js';
 import { allProperties } from '../properties/registry.js';
 import { parseSpecRequirements, traceMarkdown, traceRequirements, type Trace } from '../properties/traceability.js';
 import { parse } from './args.js';
@@ -30,7 +29,7 @@ export function currentTrace(): Trace {
     .filter((f) => f.endsWith('.md'))
     .sort()
     .map((file) => ({ file: `spec/${file}`, text: readFileSync(dir + file, 'utf8') }));
-  return traceRequirements(parseSpecRequirements(files), allProperties, { ...UNPACK_REJECTIONS, ...PLATFORM_REJECTIONS });
+  return traceRequirements(parseSpecRequirements(files), allProperties, ALL_REJECTIONS);
 }
 
 /** The requirements command. */

@@ -6,6 +6,9 @@
  */
 import fc from 'fast-check';
 import type { RequirementId } from '../model/core/outcome.js';
+import { modelSystem, type ModelSystem } from '../model/platform/index.js';
+import { PROPERTY_SUITE } from './suite.js';
+import { runSync, type Calls, type RunRecorder } from './sut-calls.js';
 
 /** The ten mechanisms, by folder name, in the order of the seeds. */
 export const MECHANISMS = [
@@ -30,21 +33,26 @@ export function isMechanismName(name: string): name is MechanismName {
 }
 
 /**
- * A property of the model. The predicate returns false or throws when the model breaks it.
- * Predicates must be pure functions of their input: fast-check replays them while shrinking.
+ * A property. `run` is a generator over the system under test (see `sut-calls.ts`): it resets
+ * the system, applies actions, observes views and asserts, so that it runs against the model
+ * and any other implementation alike. A property that needs the model's internals says so with
+ * `modelOnly`; it gets the model itself as `model` and the conformance checker skips it.
+ * Properties must be pure functions of their input: fast-check replays them while shrinking.
  */
 export interface ModelProperty<T = unknown> {
-  readonly mechanism: MechanismName;
+  readonly mechanism: MechanismName | 'platform';
   /** Short kebab-case name, unique within the mechanism. */
   readonly name: string;
-  /** The requirements this property checks. */
+  /** The requirements this property asserts (a test checks that it really asserts each). */
   readonly requirements: readonly RequirementId[];
   /** One sentence: what must hold. */
   readonly statement: string;
   readonly arbitrary: fc.Arbitrary<T>;
+  /** True when `run` reads the model's internals through `model`. */
+  readonly modelOnly?: boolean;
   // Method syntax on purpose: it lets a ModelProperty<T> stand in a list of ModelProperty<unknown>
   // (the registry), while each property stays typed over its own input.
-  predicate(input: T): boolean | void;
+  run(input: T, model: ModelSystem | undefined): Calls<boolean | void>;
 }
 
 /** Declares a property; the identity function, there to infer `T` and to read well. */
@@ -54,13 +62,15 @@ export function defineProperty<T>(p: ModelProperty<T>): ModelProperty<T> {
 
 /** The result of running one property. */
 export interface PropertyRun {
-  readonly mechanism: MechanismName;
+  readonly mechanism: MechanismName | 'platform';
   readonly name: string;
   readonly requirements: readonly RequirementId[];
   readonly runs: number;
   readonly status: 'passed' | 'failed';
   /** The seed of the run, to replay it. */
   readonly seed: number;
+  /** fast-check's path to the shrunk counterexample, to replay it. */
+  readonly path?: string;
   readonly timeMs: number;
   /** The shrunk failing input and the error, when the property failed. */
   readonly counterexample?: string;
@@ -73,13 +83,30 @@ export interface RunOptions {
   readonly seed: number;
   /** Clock for the report only; the property itself never reads it. Defaults to a zero clock. */
   readonly now?: () => number;
+  /** The model to run against (default: {@link propertyModel}); a fresh one per run. */
+  readonly system?: () => ModelSystem;
+  /** Told of every requirement the runs assert. */
+  readonly recorder?: RunRecorder;
+}
+
+/** The model the properties run against by default: noble with its key agreements remembered. */
+export function propertyModel(): ModelSystem {
+  return modelSystem({ suite: PROPERTY_SUITE });
+}
+
+/** The fast-check predicate of a property over fresh systems from `system`. */
+export function predicateOf<T>(p: ModelProperty<T>, system: () => ModelSystem = propertyModel, recorder?: RunRecorder): (input: T) => boolean {
+  return (input) => {
+    const model = system();
+    return runSync(p.run(input, model), model, recorder) !== false;
+  };
 }
 
 /** Runs a property with fast-check and reports the result instead of throwing. */
 export function runProperty<T>(p: ModelProperty<T>, options: RunOptions): PropertyRun {
   const now = options.now ?? (() => 0);
   const t0 = now();
-  const details = fc.check(fc.property(p.arbitrary, (input) => p.predicate(input)), {
+  const details = fc.check(fc.property(p.arbitrary, predicateOf(p, options.system, options.recorder)), {
     numRuns: options.numRuns,
     seed: options.seed,
   });
@@ -95,6 +122,7 @@ export function runProperty<T>(p: ModelProperty<T>, options: RunOptions): Proper
   return {
     ...base,
     status: 'failed',
+    ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
     counterexample: fc.stringify(details.counterexample),
     error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
   };

@@ -3,10 +3,11 @@
  * @module
  */
 import { imageUnpackProperties } from './image-unpack/index.js';
+import { platformProperties } from './platform/index.js';
 import type { ModelProperty } from './property.js';
 
 /**
  * All properties of all mechanisms. Each is typed over its own input; the registry forgets the
  * input type, which only fast-check itself handles.
  */
-export const allProperties: readonly ModelProperty<unknown>[] = [...imageUnpackProperties];
+export const allProperties: readonly ModelProperty<unknown>[] = [...platformProperties, ...imageUnpackProperties];

@@ -57,7 +57,7 @@ export interface Trace {
 export function traceRequirements(
   requirements: readonly SpecRequirement[],
   properties: readonly ModelProperty<unknown>[],
-  codeTable: Readonly<Record<string, RequirementId>>,
+  codeRows: readonly { readonly code: string; readonly requirement: RequirementId }[],
 ): Trace {
   const rows = requirements.map((requirement) => ({
     requirement,
@@ -65,14 +65,17 @@ export function traceRequirements(
   }));
   const byId = new Map(requirements.map((r) => [r.id as string, r]));
   const problems: string[] = [];
-  for (const [code, id] of Object.entries(codeTable)) {
+  for (const { code, requirement: id } of codeRows) {
     const r = byId.get(id);
     if (r === undefined) problems.push(`${code} cites ${id}, which spec/ does not define`);
     else if (!r.codes.includes(code)) problems.push(`${code} is not in the table of ${id}`);
   }
   for (const r of requirements) {
     for (const code of r.codes) {
-      if (codeTable[code] !== r.id) problems.push(`${r.id} lists ${code}, which the reducers cite as ${codeTable[code] ?? 'nothing'}`);
+      if (!codeRows.some((row) => row.code === code && row.requirement === r.id)) {
+        const cited = codeRows.filter((row) => row.code === code).map((row) => row.requirement);
+        problems.push(`${r.id} lists ${code}, which the handlers cite as ${cited.join(', ') || 'nothing'}`);
+      }
     }
   }
   for (const p of properties) {

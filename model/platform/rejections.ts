@@ -1,18 +1,49 @@
 /**
- * Rejection codes of the platform itself (spec/platform.md), before any mechanism sees an action.
+ * Every rejection table of the platform, merged once: the platform's own and each mechanism's.
+ * Codes are keyed by mechanism; an outcome's requirement area names the mechanism whose row it is.
  * @module
  */
+import { rowOf, type RejectionRow } from '../core/rejections.js';
 import type { RequirementId } from '../core/outcome.js';
-import type { UnpackCode } from '../image-unpack/rejections.js';
+import { MODULES, moduleOf, type ActionKind } from './mechanisms.js';
 
-/** Platform-level codes and their requirements, in priority order. */
-export const PLATFORM_REJECTIONS = {
-  MALFORMED_ACTION: 'REQ-PLATFORM-1',
-  GUEST_NOT_FOUND: 'REQ-PLATFORM-2',
-} as const satisfies Record<string, RequirementId>;
+/** One row of the merged table: a code of one module. */
+export interface MergedRejection extends RejectionRow {
+  readonly code: string;
+  /** The module (mechanism folder, or `platform`) whose table holds it. */
+  readonly mechanism: string;
+}
 
-/** A platform-level rejection code. */
-export type PlatformOnlyCode = keyof typeof PLATFORM_REJECTIONS;
+/** Every row of every table, platform first, each table in its own order. */
+export const ALL_REJECTIONS: readonly MergedRejection[] = MODULES.flatMap((m) =>
+  Object.entries(m.rejections.rows).map(([code, row]) => ({ ...row, code, mechanism: m.name })),
+);
 
-/** Every code `step` can reject with. */
-export type RejectionCode = PlatformOnlyCode | UnpackCode;
+/** The row a rejection's code and requirement name, if any table has it. */
+export function rejectionRow(code: string, requirement: RequirementId | string): MergedRejection | undefined {
+  return ALL_REJECTIONS.find((r) => r.code === code && r.requirement === requirement);
+}
+
+/** The row of `code` in the table of the module that declares `kind`, or in the platform's. */
+export function rowForKind(kind: ActionKind, code: string): RejectionRow | undefined {
+  return rowOf(moduleOf(kind).rejections.rows, code) ?? rowOf(MODULES[0].rejections.rows, code);
+}
+
+/**
+ * The guards of each action kind in the order they run, with their requirements: the failure
+ * priority. `MALFORMED_ACTION` (the boundary) is first for every kind.
+ */
+export function guardsOf(kind: ActionKind): readonly { readonly name: string; readonly code: string; readonly requirement: RequirementId }[] {
+  const m = moduleOf(kind);
+  const guards = (m.guards as Readonly<Record<string, readonly { name: string; code: string }[]>>)[kind] ?? [];
+  const boundary = { name: 'shape of an action', code: 'MALFORMED_ACTION', requirement: 'REQ-PLATFORM-1' as RequirementId };
+  return [
+    boundary,
+    ...guards.map((g) => {
+      const row = rowForKind(kind, g.code);
+      // Stryker disable next-line all: a test checks that every guard's code has a row
+      if (row === undefined) throw new Error(`${kind}: guard ${g.name} cites ${g.code}, which no table has`);
+      return { ...g, requirement: row.requirement };
+    }),
+  ];
+}

@@ -1,84 +1,143 @@
 /**
- * What each party sees of the platform: `viewOf(state, party)`. Confidentiality properties are
- * stated over these projections: no secret of a guest may appear in the hypervisor's view.
+ * What each party sees of the world: `viewOf(world, party)`, with a schema per view so that views
+ * have a wire form and JSON Schema like actions. Confidentiality is stated over these
+ * projections: nothing secret of a guest may appear in the hypervisor's view. Every view is a
+ * fresh copy: a caller that changes it changes nothing in the world.
  * @module
  */
-import { match } from 'ts-pattern';
-import type { GuestPhase, VerifyCheck } from '../image-unpack/state.js';
-import type { Guest, PlatformState } from './state.js';
+import { t, type Static } from '../core/schema.js';
+import type { World } from '../world/world.js';
+import { GUEST_PHASES } from '../world/world.js';
+
+const phase = t.enum(GUEST_PHASES, 'lifecycle phase');
+
+/** The parties and their schemas: whose view is observed. */
+export const PARTY = {
+  hypervisor: t.object({ kind: t.enum(['hypervisor'] as const) }),
+  guest: t.object({ kind: t.enum(['guest'] as const), guest: t.id('the guest') }),
+  owner: t.object({ kind: t.enum(['owner'] as const), guest: t.id("the owner's guest") }),
+  adapter: t.object({ kind: t.enum(['adapter'] as const), adapter: t.id('the adapter') }),
+  'host-manager': t.object({ kind: t.enum(['host-manager'] as const) }),
+  client: t.object({ kind: t.enum(['client'] as const) }),
+} as const;
 
 /** A party of the platform. */
-export type Party =
-  | { readonly kind: 'hypervisor' }
-  | { readonly kind: 'guest'; readonly guest: number }
-  | { readonly kind: 'owner'; readonly guest: number };
+export type Party = { [K in keyof typeof PARTY]: Static<(typeof PARTY)[K]> }[keyof typeof PARTY];
 
-/** The hypervisor's view of one guest: everything outside the trust boundary. */
-export interface HypervisorGuestView {
-  readonly id: number;
-  readonly memoryPages: number;
-  readonly phase: GuestPhase;
-  /** The header it handed over (ciphertext and public fields), once accepted. */
-  readonly header: Uint8Array | undefined;
-  /** How many pages were unpacked (their contents are secure memory and not shown). */
-  readonly unpackedPages: number;
+const blob = t.object({ guest: t.id(), bytes: t.bytes() });
+
+/** The view schemas, by party kind. */
+export const VIEW = {
+  hypervisor: t.object({
+    party: t.enum(['hypervisor'] as const),
+    machines: t.array(t.object({ id: t.id(), hostKeyHashes: t.array(t.bytes({ size: 32, doc: 'PHKH of a host key' })) })),
+    guests: t.array(
+      t.object({
+        id: t.id(),
+        machine: t.id(),
+        memoryPages: t.int(),
+        phase,
+        header: t.nullable(t.bytes(), 'the header it handed over (ciphertext and public fields), once accepted'),
+        unpackedPages: t.int({ doc: 'how many pages are secure memory (their contents are not shown)' }),
+      }),
+    ),
+    adapters: t.array(t.object({ id: t.id(), machine: t.id(), boundGuest: t.nullable(t.id()) })),
+    nonSecureMemory: t.array(t.object({ guest: t.id(), page: t.int(), bytes: t.bytes() })),
+    interceptions: t.array(blob),
+    dumps: t.array(blob),
+    migrationStreams: t.array(blob),
+    relayed: t.array(blob),
+  }),
+  guest: t.object({
+    party: t.enum(['guest'] as const),
+    id: t.id(),
+    phase,
+    memory: t.array(t.object({ page: t.int(), bytes: t.bytes({ size: 4096 }) }), { doc: 'secure memory in ascending page order' }),
+  }),
+  owner: t.object({
+    party: t.enum(['owner'] as const),
+    id: t.id(),
+    phase,
+    verifyFailure: t.nullable(t.enum(['pld', 'ald', 'tld', 'nep'] as const), 'the check that stopped the image at verify'),
+  }),
+  adapter: t.object({ party: t.enum(['adapter'] as const), id: t.id(), machine: t.id(), boundGuest: t.nullable(t.id()) }),
+  'host-manager': t.object({
+    party: t.enum(['host-manager'] as const),
+    deployments: t.array(t.object({ id: t.id(), machine: t.id(), immutable: t.bool() })),
+  }),
+  client: t.object({ party: t.enum(['client'] as const), deployments: t.array(t.object({ id: t.id(), machine: t.id() })) }),
+} as const;
+
+/** The view of each party kind. */
+export type ViewOf<K extends keyof typeof VIEW> = Static<(typeof VIEW)[K]>;
+/** The hypervisor's view. */
+export type HypervisorView = ViewOf<'hypervisor'>;
+/** A guest's view of itself. */
+export type GuestView = ViewOf<'guest'>;
+/** An owner's view of its guest. */
+export type OwnerView = ViewOf<'owner'>;
+/** Any party's view. */
+export type View = { [K in keyof typeof VIEW]: ViewOf<K> }[keyof typeof VIEW];
+
+const copy = (b: Uint8Array): Uint8Array => b.slice();
+
+function byKey<V>(m: Iterable<[number, V]>): [number, V][] {
+  return [...m].sort(([a], [b]) => a - b);
 }
 
-/** The hypervisor's view of the platform. */
-export interface HypervisorView {
-  readonly party: 'hypervisor';
-  readonly guests: readonly HypervisorGuestView[];
-}
-
-/** A guest's view of itself: its own secure memory. */
-export interface GuestView {
-  readonly party: 'guest';
-  readonly id: number;
-  readonly phase: GuestPhase;
-  /** Secure memory, page number and plaintext, in ascending page order. */
-  readonly memory: readonly { readonly page: number; readonly bytes: Uint8Array }[];
-}
-
-/** The owner's view of its guest: whether it runs, or which check stopped it. */
-export interface OwnerView {
-  readonly party: 'owner';
-  readonly id: number;
-  readonly phase: GuestPhase;
-  readonly verifyFailure: VerifyCheck | undefined;
-}
-
-/** The view of a party; undefined for a guest or owner of a guest that does not exist. */
-export type View = HypervisorView | GuestView | OwnerView;
-
-function hypervisorGuest(g: Guest): HypervisorGuestView {
+function hypervisorView(w: World): HypervisorView {
+  const blobs = (l: Iterable<{ guest: number; bytes: Uint8Array }>) => [...l].map((b) => ({ guest: b.guest, bytes: copy(b.bytes) }));
   return {
-    id: g.id,
-    memoryPages: g.memoryPages,
-    phase: g.phase,
-    header: g.image?.headerBytes,
-    unpackedPages: g.memory.size,
+    party: 'hypervisor',
+    machines: byKey(w.machines).map(([, m]) => ({ id: m.id, hostKeyHashes: m.firmware.hostKeys.map((k) => copy(k.phkh)) })),
+    guests: byKey(w.guests).map(([, g]) => ({
+      id: g.id,
+      machine: g.machine,
+      memoryPages: g.memoryPages,
+      phase: g.phase,
+      header: g.image === null ? null : copy(g.image.headerBytes),
+      unpackedPages: g.memory.size,
+    })),
+    adapters: byKey(w.adapters).map(([, a]) => ({ id: a.id, machine: a.machine, boundGuest: a.boundGuest })),
+    nonSecureMemory: byKey(w.hypervisor.nonSecureMemory).flatMap(([guest, pages]) =>
+      byKey(pages).map(([page, bytes]) => ({ guest, page, bytes: copy(bytes) })),
+    ),
+    interceptions: blobs(w.hypervisor.interceptions),
+    dumps: blobs(w.hypervisor.dumps),
+    migrationStreams: blobs(w.hypervisor.migrationStreams),
+    relayed: blobs(w.hypervisor.relayed),
   };
 }
 
-/** The projection of `state` that `party` can see. */
-export function viewOf(state: PlatformState, party: Party): View | undefined {
-  return match<Party, View | undefined>(party)
-    .with({ kind: 'hypervisor' }, () => ({
-      party: 'hypervisor',
-      guests: [...state.guests.values()].map(hypervisorGuest),
-    }))
-    .with({ kind: 'guest' }, (p) => {
-      const g = state.guests.get(p.guest);
-      if (g === undefined) return undefined;
-      const memory = [...g.memory.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([page, bytes]) => ({ page, bytes }));
+/**
+ * The projection of `world` that `party` can see, as a fresh copy; `null` for a guest, owner or
+ * adapter that does not exist.
+ */
+export function viewOf(world: World, party: Party): View | null {
+  switch (party.kind) {
+    case 'hypervisor':
+      return hypervisorView(world);
+    case 'guest': {
+      const g = world.guests.get(party.guest);
+      if (g === undefined) return null;
+      const memory = byKey(g.memory).map(([page, bytes]) => ({ page, bytes: copy(bytes) }));
       return { party: 'guest', id: g.id, phase: g.phase, memory };
-    })
-    .with({ kind: 'owner' }, (p) => {
-      const g = state.guests.get(p.guest);
-      if (g === undefined) return undefined;
-      return { party: 'owner', id: g.id, phase: g.phase, verifyFailure: g.verifyFailure };
-    })
-    .exhaustive();
+    }
+    case 'owner': {
+      const g = world.guests.get(party.guest);
+      if (g === undefined) return null;
+      return { party: 'owner', id: g.id, phase: g.phase, verifyFailure: g.slices.unpack.verifyFailure };
+    }
+    case 'adapter': {
+      const a = world.adapters.get(party.adapter);
+      return a === undefined ? null : { party: 'adapter', id: a.id, machine: a.machine, boundGuest: a.boundGuest };
+    }
+    case 'host-manager':
+      return {
+        party: 'host-manager',
+        deployments: byKey(world.hostManager.deployments).map(([, d]) => ({ id: d.id, machine: d.machine, immutable: d.immutable })),
+      };
+    case 'client':
+      return { party: 'client', deployments: byKey(world.hostManager.deployments).map(([, d]) => ({ id: d.id, machine: d.machine })) };
+  }
 }

@@ -4,10 +4,11 @@
  */
 import fc from 'fast-check';
 import { bytesToHex } from '../../model/core/bytes.js';
-import { decodeHeader, encodeHeader, headerSize, type SeHeader } from '../../model/image-unpack/header-codec.js';
-import { step } from '../../model/platform/index.js';
+import { decodeHeader, encodeHeader, headerSize, type SeHeader } from '../../model/se-format/header-codec.js';
 import { defineProperty } from '../property.js';
-import { arbImage, platform, SUITE } from './fixtures.js';
+import { holds, sut } from '../sut-calls.js';
+import { arbImage, CONFIG, MACHINE } from './fixtures.js';
+import { createdGuest, phaseOf } from './schedules.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 
@@ -47,18 +48,18 @@ export const codecRoundTrip = defineProperty({
   requirements: ['REQ-UNPACK-3'],
   statement: 'decode(encode(h)) = h for every header; decode never throws, and encode(decode(b)) = b whenever b decodes.',
   arbitrary: fc.tuple(arbHeader, fc.uint8Array({ maxLength: 900 }), fc.nat(), fc.integer({ min: 1, max: 255 })),
-  predicate: ([h, junk, at, xor]) => {
+  modelOnly: true,
+  *run([h, junk, at, xor]) {
     const encoded = encodeHeader(h);
     const back = decodeHeader(encoded);
-    if (!back.ok || bytesToHex(encodeHeader(back.value)) !== bytesToHex(encoded)) return false;
+    yield* holds('REQ-UNPACK-3', back.ok && bytesToHex(encodeHeader(back.value)) === bytesToHex(encoded), 'decode(encode(h)) differs from h');
     // A damaged or arbitrary byte string: a result, never an exception, and a faithful one if accepted.
     const damaged = Uint8Array.from(encoded);
     damaged[at % damaged.length] = (damaged[at % damaged.length] ?? 0) ^ xor;
     for (const input of [junk, damaged]) {
       const r = decodeHeader(input);
-      if (r.ok && bytesToHex(encodeHeader(r.value)) !== bytesToHex(input)) return false;
+      yield* holds('REQ-UNPACK-3', !r.ok || bytesToHex(encodeHeader(r.value)) === bytesToHex(input), 'an accepted byte string does not re-encode to itself');
     }
-    return true;
   },
 });
 
@@ -69,12 +70,16 @@ export const headerBitFlipRejected = defineProperty({
   requirements: ['REQ-UNPACK-3', 'REQ-UNPACK-4', 'REQ-UNPACK-5'],
   statement: 'Flipping any single bit of a valid header makes set-header fail, so the guest stays in created.',
   arbitrary: fc.tuple(arbImage, fc.nat()),
-  predicate: ([image, bit]) => {
+  *run([image, bit]) {
     const header = Uint8Array.from(image.header);
     const at = bit % (header.length * 8);
     header[at >> 3] = (header[at >> 3] ?? 0) ^ (1 << (at & 7));
-    const created = step(platform(), { kind: 'create-guest', memoryPages: image.memoryPages }, SUITE);
-    const s = step(created.state, { kind: 'set-header', guest: created.state.nextGuestId - 1, header }, SUITE);
-    return s.outcome.kind === 'rejected' && s.state.guests.get(created.state.nextGuestId - 1)?.phase === 'created';
+    yield* sut.reset(CONFIG);
+    const guest = createdGuest(yield* sut.apply({ kind: 'create-guest', machine: MACHINE, memoryPages: image.memoryPages }));
+    const o = yield* sut.apply({ kind: 'set-header', guest, header });
+    const req = o.kind === 'rejected' ? o.requirement : 'REQ-UNPACK-5';
+    const ok = o.kind === 'rejected' && ['REQ-UNPACK-3', 'REQ-UNPACK-4', 'REQ-UNPACK-5'].includes(o.requirement);
+    yield* holds(req, ok, `flipping header bit ${at} gave ${o.kind === 'rejected' ? o.code : 'accepted'}`);
+    yield* holds(req, (yield* phaseOf(guest)) === 'created', 'a refused header changed the phase');
   },
 });

@@ -7,17 +7,17 @@ import fc from 'fast-check';
 import { PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
-import { memoizeKeyAgreement } from '../memoized-suite.js';
-import { PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
-import { buildImage } from '../../model/image-unpack/image-builder.js';
-import type { ImagePage } from '../../model/image-unpack/image-pages.js';
-import { encodeStage3bArgs } from '../../model/image-unpack/stage3-args.js';
-import { standInStage3b } from '../../model/image-unpack/stand-in-loaders.js';
-import { initialState, type PlatformState } from '../../model/platform/index.js';
+import { PROPERTY_SUITE } from '../suite.js';
+import { PCF_NO_DECRYPTION } from '../../model/se-format/format.js';
+import { buildImage } from '../../model/se-format/image-builder.js';
+import type { ImagePage } from '../../model/se-format/image-pages.js';
+import { encodeStage3bArgs } from '../../model/se-format/stage3-args.js';
+import { standInStage3b } from '../../model/se-format/stand-in-loaders.js';
+import type { WorldConfig } from '../../model/platform/index.js';
 import { arbSchedule, type Move } from './schedules.js';
 
 /** The suite the properties run on: noble, with its few key agreements remembered. */
-export const SUITE: CryptoSuite = memoizeKeyAgreement(nobleSuite);
+export const SUITE: CryptoSuite = PROPERTY_SUITE;
 
 /** A fixed, valid P-521 scalar per label: 64 bytes of SHA-512 under two zero bytes (< the order). */
 function scalar(label: string): Uint8Array {
@@ -31,14 +31,23 @@ export const HOST_SCALARS: readonly Uint8Array[] = [scalar('host 0'), scalar('ho
 /** Customer keys the arbitrary picks from (the customer key is not what these properties vary). */
 const CUSTOMER_SCALARS: readonly Uint8Array[] = [scalar('customer 0'), scalar('customer 1'), scalar('customer 2')];
 
-let machine: PlatformState | undefined;
+/** This machine: the one whose firmware holds host keys 0 and 1. */
+export const MACHINE = 0;
+/** Another machine, whose firmware holds host key 2 only. */
+export const OTHER_MACHINE = 1;
 
-/** The platform the properties start from: firmware with host keys 0 and 1, no guests. */
-export function platform(): PlatformState {
-  machine ??= initialState(SUITE, HOST_SCALARS.slice(0, 2));
-  if (machine === undefined) throw new Error('fixed host keys are valid P-521 scalars');
-  return machine;
-}
+/**
+ * The world the properties start from: machine 0 with host keys 0 and 1, machine 1 with host
+ * key 2, no adapters, the noble suite.
+ */
+export const CONFIG: WorldConfig = {
+  suite: 'noble',
+  machines: [
+    { id: MACHINE, hostKeys: HOST_SCALARS.slice(0, 2), seed: utf8ToBytes('semodel property machine 0') },
+    { id: OTHER_MACHINE, hostKeys: HOST_SCALARS.slice(2), seed: utf8ToBytes('semodel property machine 1') },
+  ],
+  adapters: [],
+};
 
 function hostPublic(i: number): EcPoint {
   const p = SUITE.ecPublicKey('p521', HOST_SCALARS[i] ?? new Uint8Array(66));

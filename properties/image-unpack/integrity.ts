@@ -1,24 +1,27 @@
 /**
- * Integrity properties of incremental image decryption: honest unpacking yields the owner's
- * plaintext; no adversarial schedule starts a guest with other contents; start needs verify;
- * tweaks are used once.
+ * Integrity properties of incremental image decryption, black-box: honest unpacking yields the
+ * owner's plaintext; no adversarial schedule starts a guest with other contents; start needs
+ * verify; tweaks are used once.
  * @module
  */
 import fc from 'fast-check';
 import { bytesToHex, equalBytes, hexToBytes, PAGE_SIZE } from '../../model/core/bytes.js';
-import { step, type Guest } from '../../model/platform/index.js';
 import { defineProperty } from '../property.js';
-import { arbCase, arbImage, platform, SUITE, type TestImage } from './fixtures.js';
+import { expectAccepted, expectCode, holds, sut, type Calls } from '../sut-calls.js';
+import { arbCase, arbImage, type TestImage } from './fixtures.js';
 import { honestSchedule, runSchedule } from './schedules.js';
 
-/** True when the guest's secure memory is exactly the image's plaintext, page for page. */
-export function memoryEqualsPlaintext(guest: Guest, image: TestImage): boolean {
-  if (guest.memory.size !== image.plaintext.size) return false;
-  for (const [page, plain] of image.plaintext) {
-    const got = guest.memory.get(page);
-    if (got === undefined || !equalBytes(got, plain)) return false;
+/** Why the guest's secure memory (as its own view shows it) is not the image's plaintext, or null. */
+export function* memoryDiffers(guest: number, image: TestImage): Calls<string | null> {
+  const v = yield* sut.observe({ kind: 'guest', guest });
+  if (v === null || v.party !== 'guest') return 'the guest has no view';
+  if (v.memory.length !== image.plaintext.size) return `${v.memory.length} secure pages, the image has ${image.plaintext.size}`;
+  for (const { page, bytes } of v.memory) {
+    const want = image.plaintext.get(page);
+    if (want === undefined) return `page ${page} is secure memory but not in the image`;
+    if (!equalBytes(bytes, want)) return `page ${page} is not the owner's plaintext`;
   }
-  return true;
+  return null;
 }
 
 /** REQ-UNPACK-11, -12, -13, -5, -4: the honest schedule is accepted and yields the plaintext. */
@@ -28,12 +31,16 @@ export const honestUnpackYieldsPlaintext = defineProperty({
   requirements: ['REQ-UNPACK-4', 'REQ-UNPACK-5', 'REQ-UNPACK-11', 'REQ-UNPACK-12', 'REQ-UNPACK-13'],
   statement: 'Unpacking every page of an image in order, then verify and start, is accepted and leaves memory equal to the plaintext.',
   arbitrary: arbImage,
-  predicate: (image) => {
-    const run = runSchedule(platform(), SUITE, image, image, honestSchedule(image.pages.length));
-    const rejected = run.trace.find((t) => t.outcome.kind === 'rejected');
-    if (rejected !== undefined) throw new Error(`honest call rejected: ${JSON.stringify(rejected.outcome)}`);
-    const g = run.final.guests.get(run.guest);
-    return g !== undefined && g.phase === 'running' && memoryEqualsPlaintext(g, image);
+  *run(image) {
+    const run = yield* runSchedule(image, image, honestSchedule(image.pages.length));
+    for (const t of run.trace) {
+      const req = t.action.kind === 'set-header' ? 'REQ-UNPACK-5' : t.action.kind === 'unpack' ? 'REQ-UNPACK-11' : t.action.kind === 'verify' ? 'REQ-UNPACK-12' : 'REQ-UNPACK-13';
+      yield* expectAccepted(req, t.action.kind, t.outcome, 'honest');
+      if (t.action.kind === 'set-header') yield* holds('REQ-UNPACK-4', t.phase === 'unpacking', 'an accepted header puts the guest in unpacking');
+    }
+    yield* holds('REQ-UNPACK-13', run.trace.at(-1)?.phase === 'running', 'the honest guest runs');
+    const differs = yield* memoryDiffers(run.guest, image);
+    yield* holds('REQ-UNPACK-11', differs === null, differs ?? '');
   },
 });
 
@@ -41,21 +48,21 @@ export const honestUnpackYieldsPlaintext = defineProperty({
 export const adversaryCannotStartOtherContents = defineProperty({
   mechanism: 'image-unpack',
   name: 'adversarial-schedule-integrity',
-  requirements: ['REQ-UNPACK-15', 'REQ-UNPACK-12', 'REQ-UNPACK-9'],
+  requirements: ['REQ-UNPACK-15'],
   statement:
-    'For any schedule (reordered, replayed, skipped, duplicated, moved, altered or foreign pages), a verified or running guest holds exactly the owner\'s plaintext.',
+    "For any schedule (reordered, replayed, skipped, duplicated, moved, altered or foreign pages), a verified or running guest holds exactly the owner's plaintext.",
   arbitrary: arbCase,
-  predicate: ({ image, foreign, schedule }) => {
-    const run = runSchedule(platform(), SUITE, image, foreign, schedule);
-    for (const t of run.trace) {
-      const g = t.after.guests.get(run.guest);
-      if (g?.phase !== 'verified' && g?.phase !== 'running') continue;
+  *run({ image, foreign, schedule }) {
+    yield* runSchedule(image, foreign, schedule, function* (t, guest) {
+      if (t.phase !== 'verified' && t.phase !== 'running') return;
       // The hypervisor may boot either image (both are made for this machine); the guest must hold
-      // exactly the plaintext of the one whose header the firmware accepted.
-      const booted = g.image !== undefined && equalBytes(g.image.headerBytes, foreign.header) ? foreign : image;
-      if (!memoryEqualsPlaintext(g, booted)) return false;
-    }
-    return true;
+      // exactly the plaintext of the one whose header the firmware accepted (the hypervisor's view shows it).
+      const hv = yield* sut.observe({ kind: 'hypervisor' });
+      const header = hv !== null && hv.party === 'hypervisor' ? hv.guests.find((g) => g.id === guest)?.header : null;
+      const booted = header !== null && header !== undefined && equalBytes(header, foreign.header) ? foreign : image;
+      const differs = yield* memoryDiffers(guest, booted);
+      yield* holds('REQ-UNPACK-15', differs === null, `a ${t.phase} guest: ${differs ?? ''}`);
+    });
   },
 });
 
@@ -63,11 +70,11 @@ export const adversaryCannotStartOtherContents = defineProperty({
 export const startImpliesVerify = defineProperty({
   mechanism: 'image-unpack',
   name: 'start-implies-verify',
-  requirements: ['REQ-UNPACK-13', 'REQ-UNPACK-12', 'REQ-UNPACK-2'],
-  statement: 'A start is accepted only after an accepted verify, and never after a failed one.',
+  requirements: ['REQ-UNPACK-13', 'REQ-UNPACK-12'],
+  statement: 'A start is accepted only after an accepted verify, and never after a failed one; a failed verify is final.',
   arbitrary: arbCase,
-  predicate: ({ image, foreign, schedule }) => {
-    const run = runSchedule(platform(), SUITE, image, foreign, schedule);
+  *run({ image, foreign, schedule }) {
+    const run = yield* runSchedule(image, foreign, schedule);
     let verified = false;
     let failed = false;
     for (const t of run.trace) {
@@ -76,11 +83,11 @@ export const startImpliesVerify = defineProperty({
         if (accepted) verified = true;
         else if (t.outcome.kind === 'rejected' && t.outcome.requirement === 'REQ-UNPACK-12') failed = true;
       }
-      if (t.action.kind === 'start' && accepted && (!verified || failed)) return false;
-      const phase = t.after.guests.get(run.guest)?.phase;
-      if (failed && phase !== 'verify-failed') return false;
+      if (t.action.kind === 'start') {
+        yield* holds('REQ-UNPACK-13', !accepted || (verified && !failed), 'start accepted without an accepted verify');
+      }
+      if (failed) yield* holds('REQ-UNPACK-12', t.phase === 'verify-failed', `after a failed verify the guest is ${t.phase ?? 'gone'}`);
     }
-    return true;
   },
 });
 
@@ -91,25 +98,27 @@ export const tweakUniqueness = defineProperty({
   requirements: ['REQ-UNPACK-10'],
   statement: 'Across any schedule, the tweaks of accepted unpacks of one guest are pairwise distinct, and a reused tweak is rejected.',
   arbitrary: fc.tuple(arbCase, fc.nat(), fc.nat()),
-  predicate: ([{ image, foreign, schedule }, pick, where]) => {
-    const run = runSchedule(platform(), SUITE, image, foreign, schedule);
+  *run([{ image, foreign, schedule }, pick, where]) {
+    const run = yield* runSchedule(image, foreign, schedule);
     const seen = new Set<string>();
+    const used = new Set<number>();
     for (const t of run.trace) {
       if (t.action.kind !== 'unpack' || t.outcome.kind !== 'accepted') continue;
       const h = bytesToHex(t.action.tweak);
-      if (seen.has(h)) return false;
+      yield* holds('REQ-UNPACK-10', !seen.has(h), `tweak ${h} accepted twice`);
       seen.add(h);
+      used.add(Number(t.action.address / BigInt(PAGE_SIZE)));
     }
     // Replaying an accepted tweak at a fresh, valid address must be refused as a reuse.
-    const g = run.final.guests.get(run.guest);
-    if (g === undefined || g.phase !== 'unpacking' || seen.size === 0) return true;
-    if (BigInt(g.memory.size) >= (g.image?.header.nep ?? 0n)) return true;
-    const free = [...Array(g.memoryPages).keys()].filter((p) => !g.memory.has(p));
+    const last = run.trace.at(-1)?.phase ?? null;
+    if (last !== 'unpacking' || seen.size === 0 || used.size >= Math.min(image.pages.length, foreign.pages.length)) return true;
+    const free = [...Array(image.memoryPages).keys()].filter((p) => !used.has(p));
     const page = free[where % Math.max(1, free.length)];
     if (page === undefined) return true;
     const tweak = hexToBytes([...seen][pick % seen.size] ?? '');
     const address = BigInt(page) * BigInt(PAGE_SIZE);
-    const s = step(run.final, { kind: 'unpack', guest: run.guest, address, tweak, page: new Uint8Array(PAGE_SIZE) }, SUITE);
-    return s.outcome.kind === 'rejected' && s.outcome.code === 'TWEAK_REUSED';
+    const o = yield* sut.apply({ kind: 'unpack', guest: run.guest, address, tweak, page: new Uint8Array(PAGE_SIZE) });
+    yield* expectCode('unpack', o, 'TWEAK_REUSED', 'replayed tweak at a free page');
+    return true;
   },
 });

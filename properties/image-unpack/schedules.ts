@@ -5,11 +5,9 @@
  */
 import fc from 'fast-check';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
-import type { Outcome } from '../../model/core/outcome.js';
-import type { Action, PlatformState, RejectionCode, Response } from '../../model/platform/index.js';
-import { step } from '../../model/platform/index.js';
-import type { CryptoSuite } from '../../model/crypto/suite.js';
-import type { TestImage } from './fixtures.js';
+import type { Action, GuestPhase, PlatformOutcome } from '../../model/platform/index.js';
+import { sut, type Calls } from '../sut-calls.js';
+import { CONFIG, MACHINE, type TestImage } from './fixtures.js';
 
 /** A change to one page before the hypervisor hands it over. */
 export type PageMutation =
@@ -152,39 +150,54 @@ export function actionOf(move: Move, guest: number, own: TestImage, foreign: Tes
   }
 }
 
-/** One entry of a run: the action and what the platform answered. */
+/** One entry of a run: the action, what the platform answered, and the guest's phase after it. */
 export interface TraceEntry {
   readonly action: Action;
-  readonly outcome: Outcome<Response, RejectionCode>;
-  /** The platform after the step. */
-  readonly after: PlatformState;
+  readonly outcome: PlatformOutcome;
+  /** The phase the owner's view shows after the step (null: no such guest). */
+  readonly phase: GuestPhase | null;
 }
 
-/** A schedule run on a fresh guest of a platform. */
+/** A schedule run on a fresh guest of a fresh world. */
 export interface ScheduleRun {
   readonly guest: number;
-  readonly created: Outcome<Response, RejectionCode>;
+  readonly created: PlatformOutcome;
   readonly trace: readonly TraceEntry[];
-  readonly final: PlatformState;
 }
 
-/** Creates a guest big enough for `own` and runs `moves` against it. */
-export function runSchedule(
-  initial: PlatformState,
-  suite: CryptoSuite,
+/** The guest ID of an accepted create-guest, or -1. */
+export function createdGuest(o: PlatformOutcome): number {
+  const g = o.kind === 'accepted' ? o.response['guest'] : undefined;
+  return typeof g === 'number' ? g : -1;
+}
+
+/** The phase the owner of `guest` sees, or null when there is no such guest. */
+export function* phaseOf(guest: number): Calls<GuestPhase | null> {
+  const v = yield* sut.observe({ kind: 'owner', guest });
+  return v !== null && v.party === 'owner' ? v.phase : null;
+}
+
+/**
+ * Resets the system to {@link CONFIG}, creates a guest big enough for `own` on this machine and
+ * runs `moves` against it, observing the owner's phase after every step. `each` sees every
+ * entry as it happens (to observe more, e.g. the guest's memory once verified).
+ */
+export function* runSchedule(
   own: TestImage,
   foreign: TestImage,
   moves: readonly Move[],
-): ScheduleRun {
-  const created = step(initial, { kind: 'create-guest', memoryPages: own.memoryPages }, suite);
-  const guest = created.outcome.kind === 'accepted' && 'guest' in created.outcome.response ? created.outcome.response.guest : -1;
-  let state = created.state;
+  each?: (entry: TraceEntry, guest: number) => Calls<void>,
+): Calls<ScheduleRun> {
+  yield* sut.reset(CONFIG);
+  const created = yield* sut.apply({ kind: 'create-guest', machine: MACHINE, memoryPages: own.memoryPages });
+  const guest = createdGuest(created);
   const trace: TraceEntry[] = [];
   for (const move of moves) {
     const action = actionOf(move, guest, own, foreign);
-    const s = step(state, action, suite);
-    state = s.state;
-    trace.push({ action, outcome: s.outcome, after: state });
+    const outcome = yield* sut.apply(action);
+    const entry = { action, outcome, phase: yield* phaseOf(guest) };
+    trace.push(entry);
+    if (each !== undefined) yield* each(entry, guest);
   }
-  return { guest, created: created.outcome, trace, final: state };
+  return { guest, created, trace };
 }

@@ -9,7 +9,7 @@ import { IMAGE_SUITE } from '../../cli/image-common.js';
 import { loadHostKeys } from '../../cli/host-keys.js';
 import { processIo } from '../../cli/io.js';
 import { bytesToHex, utf8ToBytes } from '../../model/core/bytes.js';
-import { buildImage, deriveBuildSecrets } from '../../model/image-unpack/image-builder.js';
+import { buildImage, deriveBuildSecrets } from '../../model/se-format/image-builder.js';
 import { isOneCleanLine, run, runJson, tempDir, vec } from './cli-harness.js';
 
 const { dir, cleanup } = tempDir();

@@ -7,8 +7,8 @@ import { bytesToHex, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nodeSuite } from '../../model/crypto/index.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import type { EcPoint } from '../../model/crypto/suite.js';
-import { buildImage, deriveBuildSecrets, plannedComponents, streamImage, type ImageBuildInput, type PlannedComponent } from '../../model/image-unpack/image-builder.js';
-import { pageTweak, tweakPrefixOf } from '../../model/image-unpack/image-pages.js';
+import { buildImage, deriveBuildSecrets, plannedComponents, streamImage, type ImageBuildInput, type PlannedComponent } from '../../model/se-format/image-builder.js';
+import { pageTweak, tweakPrefixOf } from '../../model/se-format/image-pages.js';
 
 const base = nodeSuite;
 const key = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);

@@ -3,15 +3,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeU32 } from '../../model/core/bytes.js';
-import { IPIB_OFFSET, STAGE3A_ARGS_SIZE, STAGE3B_ARGS_SIZE } from '../../model/image-unpack/format.js';
-import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS } from '../../model/image-unpack/ipib-codec.js';
+import { IPIB_OFFSET, STAGE3A_ARGS_SIZE, STAGE3B_ARGS_SIZE } from '../../model/se-format/format.js';
+import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS } from '../../model/se-format/ipib-codec.js';
 import {
   decodeStage3aArgs,
   decodeStage3bArgs,
   encodeStage3aArgs,
   encodeStage3bArgs,
   locateStage3bArgs,
-} from '../../model/image-unpack/stage3-args.js';
+} from '../../model/se-format/stage3-args.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, PAGE_SIZE } from '../../model/core/bytes.js';
-import { componentTweakBytes, componentTweaks, pageTweak } from '../../model/image-unpack/image-pages.js';
+import { componentTweakBytes, componentTweaks, pageTweak } from '../../model/se-format/image-pages.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
 describe('component tweaks', () => {

@@ -5,10 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
-import { describeHeader, describeImage } from '../../model/image-unpack/describe.js';
-import { openHeader, type HostKeyPair, type OpenedHeader } from '../../model/image-unpack/header-keys.js';
-import { buildImage, deriveBuildSecrets, type BuildSecrets, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
-import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
+import { describeHeader, describeImage } from '../../model/se-format/describe.js';
+import { openHeader, type HostKeyPair, type OpenedHeader } from '../../model/se-format/header-keys.js';
+import { buildImage, deriveBuildSecrets, type BuildSecrets, type ImageBuildInput } from '../../model/se-format/image-builder.js';
+import { parseImage, type ParsedImage } from '../../model/se-format/image-layout.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import { expectedOf, field, hostKeysOf, vectorFile, type Expected } from './se-vectors.js';
 

@@ -3,21 +3,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, concatBytes, equalBytes, PAGE_SIZE, zeroPad } from '../../model/core/bytes.js';
 import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
-import { describeHeader, describeImage } from '../../model/image-unpack/describe.js';
-import { PCF_NO_DECRYPTION, STAGE3B_ARGS_SIZE } from '../../model/image-unpack/format.js';
-import { decodeHeader, type SeHeader } from '../../model/image-unpack/header-codec.js';
+import { describeHeader, describeImage } from '../../model/se-format/describe.js';
+import { PCF_NO_DECRYPTION, STAGE3B_ARGS_SIZE } from '../../model/se-format/format.js';
+import { decodeHeader, type SeHeader } from '../../model/se-format/header-codec.js';
 import {
   encodeEncryptedArea,
   keyEncryptionKey,
   openHeader,
   type HostKeyPair,
   type OpenedHeader,
-} from '../../model/image-unpack/header-keys.js';
-import { buildImage } from '../../model/image-unpack/image-builder.js';
-import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
-import { imageDigests } from '../../model/image-unpack/image-pages.js';
-import { encodeStage3bArgs, decodeStage3bArgs } from '../../model/image-unpack/stage3-args.js';
-import { standInStage3a, standInStage3b } from '../../model/image-unpack/stand-in-loaders.js';
+} from '../../model/se-format/header-keys.js';
+import { buildImage } from '../../model/se-format/image-builder.js';
+import { parseImage, type ParsedImage } from '../../model/se-format/image-layout.js';
+import { imageDigests } from '../../model/se-format/image-pages.js';
+import { encodeStage3bArgs, decodeStage3bArgs } from '../../model/se-format/stage3-args.js';
+import { standInStage3a, standInStage3b } from '../../model/se-format/stand-in-loaders.js';
 import {
   bytesOf,
   customerFromHosts,

@@ -3,7 +3,7 @@
 // fields to their place, and headerAad on inputs too short to hold NKS.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, writeU32, writeU64 } from '../../model/core/bytes.js';
-import { decodeHeader, encodeHeader, headerAad, type HeaderError, type SeHeader } from '../../model/image-unpack/header-codec.js';
+import { decodeHeader, encodeHeader, headerAad, type HeaderError, type SeHeader } from '../../model/se-format/header-codec.js';
 import { vectorFile } from './se-vectors.js';
 
 const header01 = vectorFile('01-nks1-pcf-default', 'header.bin');

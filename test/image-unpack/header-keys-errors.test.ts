@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import type { EcPoint } from '../../model/crypto/suite.js';
-import { decodeHeader, encodeHeader, type KeySlot, type SeHeader } from '../../model/image-unpack/header-codec.js';
+import { decodeHeader, encodeHeader, type KeySlot, type SeHeader } from '../../model/se-format/header-codec.js';
 import {
   keyEncryptionKey,
   openHeader,
@@ -17,9 +17,9 @@ import {
   type HeaderSealInput,
   type HostKeyPair,
   type OpenHeaderError,
-} from '../../model/image-unpack/header-keys.js';
-import { hostKeyFromPrivate } from '../../model/image-unpack/host-key.js';
-import { deriveBuildSecrets } from '../../model/image-unpack/image-builder.js';
+} from '../../model/se-format/header-keys.js';
+import { hostKeyFromPrivate } from '../../model/se-format/host-key.js';
+import { deriveBuildSecrets } from '../../model/se-format/image-builder.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import { expectedOf, hostKeysOf, vectorFile } from './se-vectors.js';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
 import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
 import type { EcPoint } from '../../model/crypto/suite.js';
-import { decodeHeader, encodeHeader, type SeHeader } from '../../model/image-unpack/header-codec.js';
+import { decodeHeader, encodeHeader, type SeHeader } from '../../model/se-format/header-codec.js';
 import {
   decodeEncryptedArea,
   encodeEncryptedArea,
@@ -13,8 +13,8 @@ import {
   sealHeader,
   type HeaderSealInput,
   type HostKeyPair,
-} from '../../model/image-unpack/header-keys.js';
-import { deriveBuildSecrets } from '../../model/image-unpack/image-builder.js';
+} from '../../model/se-format/header-keys.js';
+import { deriveBuildSecrets } from '../../model/se-format/image-builder.js';
 import { expectedOf, hostKeysOf } from './se-vectors.js';
 
 const fill = (n: number, v: number): Uint8Array => new Uint8Array(n).fill(v);

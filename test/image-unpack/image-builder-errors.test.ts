@@ -6,10 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
-import { PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
-import type { HostKeyPair } from '../../model/image-unpack/header-keys.js';
-import { buildImage, deriveBuildSecrets, type BuildSecrets, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
-import { parseImage } from '../../model/image-unpack/image-layout.js';
+import { PCF_NO_DECRYPTION } from '../../model/se-format/format.js';
+import type { HostKeyPair } from '../../model/se-format/header-keys.js';
+import { buildImage, deriveBuildSecrets, type BuildSecrets, type ImageBuildInput } from '../../model/se-format/image-builder.js';
+import { parseImage } from '../../model/se-format/image-layout.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 
 const suite = memoizeKeyAgreement(nobleSuite);

@@ -6,13 +6,13 @@ import { bytesToHex, concatBytes, equalBytes, utf8ToBytes, zeroPad } from '../..
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 import type { EcPoint } from '../../model/crypto/suite.js';
-import { describeImage } from '../../model/image-unpack/describe.js';
-import { DEFAULT_KERNEL_PSW_ADDR, PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
-import { openHeader, type HostKeyPair } from '../../model/image-unpack/header-keys.js';
-import { buildImage, buildImageChunks, deriveBuildSecrets, streamImage, type BuildSecrets, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
-import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
-import { imageDigests, pagePlaintext } from '../../model/image-unpack/image-pages.js';
-import { NO_BLOB } from '../../model/image-unpack/stage3-args.js';
+import { describeImage } from '../../model/se-format/describe.js';
+import { DEFAULT_KERNEL_PSW_ADDR, PCF_NO_DECRYPTION } from '../../model/se-format/format.js';
+import { openHeader, type HostKeyPair } from '../../model/se-format/header-keys.js';
+import { buildImage, buildImageChunks, deriveBuildSecrets, streamImage, type BuildSecrets, type ImageBuildInput } from '../../model/se-format/image-builder.js';
+import { parseImage, type ParsedImage } from '../../model/se-format/image-layout.js';
+import { imageDigests, pagePlaintext } from '../../model/se-format/image-pages.js';
+import { NO_BLOB } from '../../model/se-format/stage3-args.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
 /** noble, with its few P-521 key agreements computed once. */

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { utf8ToBytes, writeU32, writeU64 } from '../../model/core/bytes.js';
 import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
-import { PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
-import { pagePlaintext, type ImagePage } from '../../model/image-unpack/image-pages.js';
-import { parseImage, type ParsedImage } from '../../model/image-unpack/image-layout.js';
+import { PCF_NO_DECRYPTION } from '../../model/se-format/format.js';
+import { pagePlaintext, type ImagePage } from '../../model/se-format/image-pages.js';
+import { parseImage, type ParsedImage } from '../../model/se-format/image-layout.js';
 import { vectorFile } from './se-vectors.js';
 
 // Vector 01: stage3a arguments at 0x12fe8, IPIB at 0x13000, header (PHS 640) at 0x14000,

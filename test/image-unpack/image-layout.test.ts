@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, writeU32, writeU64 } from '../../model/core/bytes.js';
 import { nobleSuite as suite } from '../../model/crypto/noble-suite.js';
-import { describeImage } from '../../model/image-unpack/describe.js';
-import { parseImage } from '../../model/image-unpack/image-layout.js';
-import { decodeIpib } from '../../model/image-unpack/ipib-codec.js';
+import { describeImage } from '../../model/se-format/describe.js';
+import { parseImage } from '../../model/se-format/image-layout.js';
+import { decodeIpib } from '../../model/se-format/ipib-codec.js';
 import { vectorFile } from './se-vectors.js';
 import { PROPERTY_RUNS } from '../runs.js';
 

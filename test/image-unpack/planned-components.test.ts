@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nodeSuite } from '../../model/crypto/index.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
-import { buildImage, deriveBuildSecrets, plannedComponents, type ImageBuildInput } from '../../model/image-unpack/image-builder.js';
-import { PCF_NO_DECRYPTION } from '../../model/image-unpack/format.js';
-import { pageTweak } from '../../model/image-unpack/image-pages.js';
+import { buildImage, deriveBuildSecrets, plannedComponents, type ImageBuildInput } from '../../model/se-format/image-builder.js';
+import { PCF_NO_DECRYPTION } from '../../model/se-format/format.js';
+import { pageTweak } from '../../model/se-format/image-pages.js';
 import { memoizeKeyAgreement } from '../../properties/memoized-suite.js';
 
 const base = memoizeKeyAgreement(nodeSuite);

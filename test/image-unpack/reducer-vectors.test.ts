@@ -4,8 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, equalBytes, hexToBytes, PAGE_SIZE } from '../../model/core/bytes.js';
 import { SUITES } from '../../model/crypto/index.js';
-import { CHECK_OF_CODE } from '../../model/image-unpack/checks.js';
-import { initialState, step, type PlatformState } from '../../model/platform/index.js';
+import { driveHonest } from '../../model/image-unpack/honest-driver.js';
+import { UNPACK_REJECTIONS } from '../../model/image-unpack/rejections.js';
+import { rowOf } from '../../model/core/rejections.js';
+import { step, type World } from '../../model/platform/index.js';
+import { testWorld } from '../world.js';
 import { expectedOf, field, hasFile, hostKeysOf, vectorFile, vectorNames, type Expected } from './se-vectors.js';
 
 interface ExpectedPage {
@@ -41,41 +44,34 @@ describe.each(Object.entries(SUITES))('real images through the reducers (%s suit
     hosts.forEach((host, slot) => {
       it(`${name}: host key ${slot} ${negative ? `fails at ${field<string>(expected, 'primaryFailure')}` : 'starts the guest'}`, () => {
         const image = vectorFile(name, 'image.bin');
-        const pages = pagesOf(expected);
-        const platform = initialState(suite, [host.privateKey]) as PlatformState;
-        expect(platform).toBeDefined();
-        let s = step(platform, { kind: 'create-guest', memoryPages: image.length / PAGE_SIZE }, suite);
-        const guest = 1;
-        s = step(s.state, { kind: 'set-header', guest, header: vectorFile(name, 'header.bin') }, suite);
-        expect(s.outcome).toEqual({ kind: 'accepted', response: {} });
-        for (const p of pages) {
+        const pages = pagesOf(expected).map((p) => {
           const offset = Number(BigInt(p.fileOffset));
-          s = step(
-            s.state,
-            {
-              kind: 'unpack',
-              guest,
-              address: BigInt(p.guestAddress),
-              tweak: hexToBytes(p.tweak),
-              page: image.slice(offset, offset + PAGE_SIZE),
-            },
-            suite,
-          );
-          expect(s.outcome.kind, `unpack ${p.guestAddress}`).toBe('accepted');
-        }
-        s = step(s.state, { kind: 'verify', guest }, suite);
-        const g = s.state.guests.get(guest);
+          return { address: BigInt(p.guestAddress), tweak: hexToBytes(p.tweak), stored: image.slice(offset, offset + PAGE_SIZE) };
+        });
+        let world: World = testWorld(suite, [host.privateKey]);
+        const apply = (a: unknown) => {
+          const s = step(world, a);
+          world = s.state;
+          return s.outcome;
+        };
+        const run = driveHonest(apply, 0, image.length / PAGE_SIZE, { header: vectorFile(name, 'header.bin'), pages });
+        expect(run.guest).toBe(1);
+        const guest = 1;
+        const g = world.guests.get(guest);
         if (negative) {
-          expect(s.outcome.kind).toBe('rejected');
-          const code = s.outcome.kind === 'rejected' ? s.outcome.code : undefined;
-          expect(code && CHECK_OF_CODE[code as keyof typeof CHECK_OF_CODE]).toBe(field<string>(expected, 'primaryFailure'));
+          // Every page is accepted; verify fails at the check expected.json names.
+          expect(run.unpacked).toBe(pages.length);
+          expect(run.rejected?.action.kind).toBe('verify');
+          const code = run.rejected?.outcome.kind === 'rejected' ? run.rejected.outcome.code : '';
+          expect(rowOf(UNPACK_REJECTIONS.rows, code)?.check).toBe(field<string>(expected, 'primaryFailure'));
           expect(g?.phase).toBe('verify-failed');
-          expect(step(s.state, { kind: 'start', guest }, suite).outcome).toMatchObject({ kind: 'rejected', code: 'NOT_VERIFIED' });
+          expect(step(world, { kind: 'start', guest }).outcome).toMatchObject({ kind: 'rejected', code: 'NOT_VERIFIED' });
           return;
         }
-        expect(s.outcome.kind).toBe('accepted');
+        expect(run.rejected).toBeNull();
+        expect(g?.phase).toBe('running');
         // Memory equals the inputs, component by component, page by page.
-        for (const p of pages) {
+        for (const p of pagesOf(expected)) {
           const plain = componentPlain(name, p.component);
           const got = g?.memory.get(Number(BigInt(p.guestAddress)) / PAGE_SIZE);
           expect(got, `page ${p.guestAddress}`).toBeDefined();
@@ -89,7 +85,6 @@ describe.each(Object.entries(SUITES))('real images through the reducers (%s suit
           }
         }
         expect(g?.memory.size).toBe(pages.length);
-        expect(step(s.state, { kind: 'start', guest }, suite).outcome.kind).toBe('accepted');
       });
     });
 
@@ -102,9 +97,9 @@ describe.each(Object.entries(SUITES))('real images through the reducers (%s suit
         expect(hosts.length).toBe(2);
         return;
       }
-      const platform = initialState(suite, other.map((k) => k.privateKey)) as PlatformState;
-      const s1 = step(platform, { kind: 'create-guest', memoryPages: 64 }, suite);
-      const s2 = step(s1.state, { kind: 'set-header', guest: 1, header: vectorFile(name, 'header.bin') }, suite);
+      const platform = testWorld(suite, other.map((k) => k.privateKey));
+      const s1 = step(platform, { kind: 'create-guest', machine: 0, memoryPages: 64 });
+      const s2 = step(s1.state, { kind: 'set-header', guest: 1, header: vectorFile(name, 'header.bin') });
       expect(s2.outcome).toEqual({ kind: 'rejected', code: 'NO_KEY_SLOT', requirement: 'REQ-UNPACK-4' });
       expect(s2.state).toBe(s1.state);
     });

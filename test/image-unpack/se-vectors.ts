@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sharedVectors } from '../shared-vectors.js';
 import { hexToBytes, leftPad } from '../../model/core/bytes.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
-import type { HostKeyPair } from '../../model/image-unpack/header-keys.js';
+import type { HostKeyPair } from '../../model/se-format/header-keys.js';
 
 /** The vectors' folder: shared/vectors/se-images beside the project. */
 export const SE_VECTORS = sharedVectors('se-images');

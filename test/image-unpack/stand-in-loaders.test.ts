@@ -2,8 +2,8 @@
 // (shared/vectors/se-images/loaders/), with their argument areas cleared, and handed out as copies.
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
-import { STAGE3A_ARGS_SIZE, STAGE3B_ARGS_SIZE } from '../../model/image-unpack/format.js';
-import { STAND_IN_STAGE3A_SIZE, STAND_IN_STAGE3B_SIZE, standInStage3a, standInStage3b } from '../../model/image-unpack/stand-in-loaders.js';
+import { STAGE3A_ARGS_SIZE, STAGE3B_ARGS_SIZE } from '../../model/se-format/format.js';
+import { STAND_IN_STAGE3A_SIZE, STAND_IN_STAGE3B_SIZE, standInStage3a, standInStage3b } from '../../model/se-format/stand-in-loaders.js';
 import { vectorFile } from './se-vectors.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
-import { tweakKey } from '../../model/image-unpack/state.js';
+import { tweakKey } from '../../model/image-unpack/slice.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
 describe('tweakKey', () => {

@@ -32,12 +32,12 @@ describe('requirements trace', () => {
     const reqs = parseSpecRequirements([
       { file: 'x.md', text: '### REQ-X-1: one\n\n| code | when |\n|---|---|\n| `A` | a |\n\n### REQ-X-2: two\n' },
     ]);
-    const t = traceRequirements(reqs, [], { A: 'REQ-X-2', B: 'REQ-X-9' });
+    const t = traceRequirements(reqs, [], [{ code: 'A', requirement: 'REQ-X-2' }, { code: 'B', requirement: 'REQ-X-9' }]);
     expect(t.unchecked).toEqual(['REQ-X-1', 'REQ-X-2']);
     expect(t.problems).toEqual([
       'A is not in the table of REQ-X-2',
       'B cites REQ-X-9, which spec/ does not define',
-      'REQ-X-1 lists A, which the reducers cite as REQ-X-2',
+      'REQ-X-1 lists A, which the handlers cite as REQ-X-2',
     ]);
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { equalBytes, PAGE_SIZE } from '../../model/core/bytes.js';
 import { canonicalJson } from '../../model/core/canonical-json.js';
 import { nodeSuite } from '../../model/crypto/node-suite.js';
-import { parseImage } from '../../model/image-unpack/image-layout.js';
-import { initialState, step, viewOf, type PlatformState } from '../../model/platform/index.js';
+import { parseImage } from '../../model/se-format/image-layout.js';
+import { step, viewOf, type World } from '../../model/platform/index.js';
+import { testWorld } from '../world.js';
 import { hostKeysOf, expectedOf, vectorFile } from '../image-unpack/se-vectors.js';
 
 const name = '01-nks1-pcf-default';
@@ -14,17 +15,17 @@ if (!parsed.ok) throw new Error('vector 01 does not parse');
 const [host] = hostKeysOf(name, expectedOf(name));
 
 /** Vector 01 unpacked into guest 1 (verified, not started), and a second guest left in created. */
-function platform(): PlatformState {
-  let s = initialState(nodeSuite, [host?.privateKey ?? new Uint8Array(66)]) as PlatformState;
-  s = step(s, { kind: 'create-guest', memoryPages: image.length / PAGE_SIZE }, nodeSuite).state;
-  s = step(s, { kind: 'create-guest', memoryPages: 8 }, nodeSuite).state;
-  s = step(s, { kind: 'set-header', guest: 1, header: vectorFile(name, 'header.bin') }, nodeSuite).state;
+function platform(): World {
+  let s = testWorld(nodeSuite, [host?.privateKey ?? new Uint8Array(66)]);
+  s = step(s, { kind: 'create-guest', machine: 0, memoryPages: image.length / PAGE_SIZE }).state;
+  s = step(s, { kind: 'create-guest', machine: 0, memoryPages: 8 }).state;
+  s = step(s, { kind: 'set-header', guest: 1, header: vectorFile(name, 'header.bin') }).state;
   if (!parsed.ok) throw new Error('unreachable');
   for (const p of [...parsed.value.pages].reverse()) {
     // Reversed order: accepted page by page, but PLD then fails at verify.
-    s = step(s, { kind: 'unpack', guest: 1, address: p.address, tweak: p.tweak, page: p.stored }, nodeSuite).state;
+    s = step(s, { kind: 'unpack', guest: 1, address: p.address, tweak: p.tweak, page: p.stored }).state;
   }
-  return step(s, { kind: 'verify', guest: 1 }, nodeSuite).state;
+  return step(s, { kind: 'verify', guest: 1 }).state;
 }
 
 describe('viewOf', () => {
@@ -36,7 +37,7 @@ describe('viewOf', () => {
       party: 'hypervisor',
       guests: [
         { id: 1, phase: 'verify-failed', memoryPages: image.length / PAGE_SIZE, unpackedPages: 6 },
-        { id: 2, phase: 'created', memoryPages: 8, unpackedPages: 0, header: undefined },
+        { id: 2, phase: 'created', memoryPages: 8, unpackedPages: 0, header: null },
       ],
     });
     const json = canonicalJson(v);
@@ -56,11 +57,11 @@ describe('viewOf', () => {
 
   it('the owner learns the phase and which check stopped its guest', () => {
     expect(viewOf(s, { kind: 'owner', guest: 1 })).toEqual({ party: 'owner', id: 1, phase: 'verify-failed', verifyFailure: 'pld' });
-    expect(viewOf(s, { kind: 'owner', guest: 2 })).toEqual({ party: 'owner', id: 2, phase: 'created', verifyFailure: undefined });
+    expect(viewOf(s, { kind: 'owner', guest: 2 })).toEqual({ party: 'owner', id: 2, phase: 'created', verifyFailure: null });
   });
 
   it('a guest or owner of no guest sees nothing', () => {
-    expect(viewOf(s, { kind: 'guest', guest: 9 })).toBeUndefined();
-    expect(viewOf(s, { kind: 'owner', guest: 9 })).toBeUndefined();
+    expect(viewOf(s, { kind: 'guest', guest: 9 })).toBeNull();
+    expect(viewOf(s, { kind: 'owner', guest: 9 })).toBeNull();
   });
 });

@@ -2,12 +2,13 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { imageUnpackProperties } from '../../properties/image-unpack/index.js';
+import { predicateOf } from '../../properties/property.js';
 import { PROPERTY_RUNS } from '../runs.js';
 
 describe('image-unpack properties', () => {
   for (const p of imageUnpackProperties) {
     it(`${p.name} (${p.requirements.join(', ')})`, () => {
-      fc.assert(fc.property(p.arbitrary, (input) => p.predicate(input)), { numRuns: PROPERTY_RUNS });
+      fc.assert(fc.property(p.arbitrary, predicateOf(p)), { numRuns: PROPERTY_RUNS });
     });
   }
 });

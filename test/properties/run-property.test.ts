@@ -7,10 +7,12 @@ import { defineProperty, isMechanismName, MECHANISMS, runProperty } from '../../
 const even = defineProperty({
   mechanism: 'image-unpack',
   name: 'every-number-is-small',
-  requirements: ['REQ-UNPACK-1'],
+  requirements: ['REQ-UNPACK-2'],
   statement: 'a deliberately false statement',
   arbitrary: fc.nat(),
-  predicate: (n) => n < 50,
+  *run(n) {
+    return n < 50;
+  },
 });
 
 describe('runProperty', () => {
@@ -25,8 +27,16 @@ describe('runProperty', () => {
 
   it('reports a pass with the number of runs, timed by the clock it is given', () => {
     let t = 0;
-    const r = runProperty({ ...even, predicate: () => true }, { numRuns: 30, seed: 1, now: () => (t += 5) });
-    expect(r).toMatchObject({ status: 'passed', runs: 30, timeMs: 5, mechanism: 'image-unpack', requirements: ['REQ-UNPACK-1'] });
+    const r = runProperty(
+      {
+        ...even,
+        *run() {
+          return true;
+        },
+      },
+      { numRuns: 30, seed: 1, now: () => (t += 5) },
+    );
+    expect(r).toMatchObject({ status: 'passed', runs: 30, timeMs: 5, mechanism: 'image-unpack', requirements: ['REQ-UNPACK-2'] });
     expect(r.counterexample).toBeUndefined();
   });
 

@@ -23,6 +23,9 @@ import {
   XTS_KEY_SIZE,
 } from './format.js';
 import { headerAad, headerSize, type KeySlot, type SeHeader } from './header-codec.js';
+import type { HostKeyPair } from './host-key.js';
+
+export type { HostKeyPair } from './host-key.js';
 
 /** A PSW: mask and address, each a u64. */
 export interface Psw {
@@ -110,11 +113,6 @@ export function unwrapHeaderKey(suite: CryptoSuite, kek: Uint8Array, slot: KeySl
   return suite.aesGcmDecrypt(kek, ZERO_IV, slot.wrappedKey, slot.tag, NO_AAD);
 }
 
-/** A host's P-521 key pair, as the firmware holds it (private scalar and coordinates: 66 bytes). */
-export interface HostKeyPair {
-  readonly privateKey: Uint8Array;
-  readonly publicKey: EcPoint;
-}
 
 /**
  * The check of {@link openHeader} that failed, in the order they run:
@@ -155,12 +153,36 @@ export function openHeader(suite: CryptoSuite, header: SeHeader, host: HostKeyPa
   if (host.privateKey.length !== P521_COORDINATE_SIZE || !isCoordinate(host.publicKey.x) || !isCoordinate(host.publicKey.y)) {
     return openFail('key-slot', 'the host key is not a P-521 key pair of 66-byte values');
   }
-  const own = phkh(suite, host.publicKey);
-  // equalBytes is false for a PHKH of another size than 32 bytes.
-  const slotIndex = header.keySlots.findIndex((s) => equalBytes(s.phkh, own));
+  const found = findKeySlot(suite, header, [host]);
+  if (found === undefined) return openFail('key-slot', 'no key slot carries this host key hash (PHKH)');
+  return openKeySlot(suite, header, host, found.slotIndex);
+}
+
+/**
+ * The first host key (in the given order) that names a key slot, and the first slot with its
+ * PHKH: the one place where slots are matched to hosts. `undefined` when no slot names one.
+ */
+export function findKeySlot<H extends HostKeyPair>(
+  suite: CryptoSuite,
+  header: SeHeader,
+  hosts: readonly H[],
+): { readonly host: H; readonly slotIndex: number } | undefined {
+  for (const host of hosts) {
+    const own = host.phkh ?? phkh(suite, host.publicKey);
+    // equalBytes is false for a PHKH of another size than 32 bytes.
+    const slotIndex = header.keySlots.findIndex((s) => equalBytes(s.phkh, own));
+    if (slotIndex >= 0) return { host, slotIndex };
+  }
+  return undefined;
+}
+
+/**
+ * Opens the key slot `slotIndex` (found by {@link findKeySlot}) with `host`: ECDH with the
+ * customer public key, unwrap the header key, decrypt the encrypted area. Total.
+ */
+export function openKeySlot(suite: CryptoSuite, header: SeHeader, host: HostKeyPair, slotIndex: number): Result<OpenedHeader, OpenHeaderError> {
   const slot = header.keySlots[slotIndex];
   if (slot === undefined) return openFail('key-slot', 'no key slot carries this host key hash (PHKH)');
-
   const customer = header.customerPublicKey;
   const sharedX = isCoordinate(customer.x) && isCoordinate(customer.y) ? suite.ecdh('p521', host.privateKey, customer) : undefined;
   if (sharedX === undefined) return openFail('key-slot-auth', 'the customer public key is not a P-521 point', slotIndex);

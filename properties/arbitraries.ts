@@ -184,11 +184,12 @@ export function arbHostileActionOf(kind: ActionKind, ids: IdPool = SMALL_IDS): f
   const spec = ACTION_SPECS.find((x) => x.kind === kind);
   // Stryker disable next-line all: kinds come from the specs
   if (spec === undefined) throw new Error(`no spec for ${kind}`);
-  const names = Object.keys(spec.fields);
+  const specFields: Readonly<Record<string, Schema>> = spec.fields;
+  const names = Object.keys(specFields);
   const base = arbActionOf(kind, ids) as fc.Arbitrary<Record<string, unknown>>;
   const pick = fc.nat(Math.max(0, names.length - 1)).map((i) => names[i] ?? 'kind');
   const variants: fc.Arbitrary<unknown>[] = [
-    fc.tuple(base, pick).chain(([a, name]) => arbWrongType(spec.fields[name] as Schema).map((v) => ({ ...a, [name]: v }))),
+    fc.tuple(base, pick).chain(([a, name]) => arbWrongType(specFields[name] as Schema).map((v) => ({ ...a, [name]: v }))),
     fc.tuple(base, pick).map(([a, name]) => {
       const out = { ...a };
       delete out[name];
@@ -199,7 +200,7 @@ export function arbHostileActionOf(kind: ActionKind, ids: IdPool = SMALL_IDS): f
     base.map((a) => ({ ...a, kind: `${kind}-not` })),
     base.map((a) => Object.assign(Object.create(a) as object, {})),
   ];
-  const byteFields = names.filter((n) => spec.fields[n]?.type === 'bytes');
+  const byteFields = names.filter((n) => specFields[n]?.type === 'bytes');
   if (byteFields.length > 0) {
     const field = fc.constantFrom(...byteFields);
     variants.push(

@@ -3,11 +3,12 @@
  * values, and host keys parsed from their PKCS#8 PEM with node:crypto. Read-only.
  * @module
  */
-import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedVectors } from '../shared-vectors.js';
-import { hexToBytes, leftPad } from '../../model/core/bytes.js';
+import { hexToBytes } from '../../model/core/bytes.js';
+import { nodeSuite } from '../../model/crypto/node-suite.js';
+import { hostKeyFromPem } from '../../model/se-format/host-key-pem.js';
 import type { CryptoSuite, EcPoint } from '../../model/crypto/suite.js';
 import type { HostKeyPair } from '../../model/se-format/header-keys.js';
 
@@ -50,18 +51,15 @@ export function field<T>(o: unknown, ...keys: (string | number)[]): T {
   return v as T;
 }
 
-function base64url(s: string | undefined): Uint8Array {
-  return leftPad(new Uint8Array(Buffer.from(s ?? '', 'base64url')), 66);
-}
-
-/** A P-521 private key from a PKCS#8 PEM file of a vector. */
-export function hostKey(name: string, file: string): HostKeyPair {
-  const jwk = createPrivateKey(readFileSync(path.join(SE_VECTORS, name, file))).export({ format: 'jwk' });
-  return { privateKey: base64url(jwk.d), publicKey: { x: base64url(jwk.x), y: base64url(jwk.y) } };
+/** A P-521 private key from a PKCS#8 PEM file of a vector, read by the model's PEM reader. */
+export function hostKey(name: string, file: string): HostKeyPair & { readonly phkh: Uint8Array } {
+  const k = hostKeyFromPem(nodeSuite, readFileSync(path.join(SE_VECTORS, name, file), 'latin1'));
+  if (!k.ok || k.value.privateKey === undefined) throw new Error(`${name}/${file}: not a host private key: ${k.ok ? 'public only' : k.error}`);
+  return { privateKey: k.value.privateKey, publicKey: k.value.publicKey, phkh: k.value.phkh };
 }
 
 /** A vector's host keys, in key slot order (expected.json `inputs.hostKeys`). */
-export function hostKeysOf(name: string, expected: Expected): HostKeyPair[] {
+export function hostKeysOf(name: string, expected: Expected): (HostKeyPair & { readonly phkh: Uint8Array })[] {
   return field<string[]>(expected, 'inputs', 'hostKeys').map((f) => hostKey(name, f));
 }
 

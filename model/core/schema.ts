@@ -146,34 +146,47 @@ const TAG = intrinsicGetter(Symbol.toStringTag);
 const LENGTH = intrinsicGetter('length');
 
 /**
- * A fresh copy of a caller's Uint8Array (or a subclass, such as a Buffer from Node's shared pool),
- * read through the intrinsic getters, or {@link REFUSED} for anything else. A Proxy is not a
- * typed array: `ArrayBuffer.isView` sees through it.
+ * The length of a caller's Uint8Array (or a subclass, such as a Buffer from Node's shared pool),
+ * read through the intrinsic getters, or -1 for anything else or a length over
+ * {@link MAX_FIELD_BYTES}. A Proxy is not a typed array: `ArrayBuffer.isView` sees through it.
  */
-export function copyBytes(v: unknown): Uint8Array | typeof REFUSED {
-  if (!ArrayBuffer.isView(v) || TAG.call(v) !== 'Uint8Array') return REFUSED;
+export function bytesLength(v: unknown): number {
+  if (!ArrayBuffer.isView(v) || TAG.call(v) !== 'Uint8Array') return -1;
   const length = LENGTH.call(v) as number;
-  if (length > MAX_FIELD_BYTES) return REFUSED;
+  return length > MAX_FIELD_BYTES ? -1 : length;
+}
+
+/** Copies a caller's byte field (already measured by {@link bytesLength}) into fresh memory. */
+export type ByteCopier = (v: Uint8Array, length: number) => Uint8Array;
+
+/** Copies into a new Uint8Array of its own. */
+export const freshCopy: ByteCopier = (v, length) => {
   const out = new Uint8Array(length);
   // `set` with a typed-array source copies through the internal slots: no getter of the caller runs.
-  out.set(v as Uint8Array);
+  out.set(v);
   return out;
+};
+
+/** A fresh copy of a caller's Uint8Array, or {@link REFUSED} for anything else. */
+export function copyBytes(v: unknown, copier: ByteCopier = freshCopy): Uint8Array | typeof REFUSED {
+  const length = bytesLength(v);
+  return length < 0 ? REFUSED : copier(v as Uint8Array, length);
 }
 
 /**
- * Checks a caller's value against `schema` and returns a fresh copy made only of plain data
- * (objects, arrays, fresh Uint8Arrays, primitives), or {@link REFUSED}. Each property is read
+ * Checks a caller's value against `schema` and returns a copy made only of plain data
+ * (objects, arrays, Uint8Arrays from `copier`, primitives), or {@link REFUSED}. Each property is read
  * exactly once. It may throw when the value runs code (a throwing getter, a Proxy trap); the
  * platform's boundary catches that (see `readAction`).
  */
-export function readValue<S extends Schema>(schema: S, v: unknown): Static<S> | typeof REFUSED {
-  return read(schema, v) as Static<S> | typeof REFUSED;
+export function readValue<S extends Schema>(schema: S, v: unknown, copier: ByteCopier = freshCopy): Static<S> | typeof REFUSED {
+  return read(schema, v, copier) as Static<S> | typeof REFUSED;
 }
 
-function read(s: Schema, v: unknown): unknown {
+function read(s: Schema, v: unknown, copier: ByteCopier): unknown {
   switch (s.type) {
     case 'bytes':
-      return copyBytes(v);
+      return copyBytes(v, copier);
     case 'u64':
       return typeof v === 'bigint' && v >= 0n && v < TWO_64 ? v : REFUSED;
     case 'id':
@@ -187,34 +200,60 @@ function read(s: Schema, v: unknown): unknown {
     case 'enum':
       return typeof v === 'string' && s.values.includes(v) ? v : REFUSED;
     case 'nullable':
-      return v === null ? null : read(s.of, v);
+      return v === null ? null : read(s.of, v, copier);
     case 'array': {
       if (!Array.isArray(v)) return REFUSED;
       const n = v.length;
       if (n > (s.max ?? MAX_FIELD_BYTES)) return REFUSED;
       const out: unknown[] = [];
       for (let i = 0; i < n; i++) {
-        const x = read(s.of, v[i]);
+        const x = read(s.of, v[i], copier);
         if (x === REFUSED) return REFUSED;
         out.push(x);
       }
       return out;
     }
     case 'object':
-      return readFields(s.fields, v, {});
+      return readFields(s.fields, v, {}, copier);
   }
 }
 
 /** Reads the fields of `v` into `out` (each once), or {@link REFUSED}. */
-export function readFields(fields: Fields, v: unknown, out: Record<string, unknown>): Record<string, unknown> | typeof REFUSED {
+export function readFields(
+  fields: Fields,
+  v: unknown,
+  out: Record<string, unknown>,
+  copier: ByteCopier = freshCopy,
+): Record<string, unknown> | typeof REFUSED {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return REFUSED;
   const src = v as Record<string, unknown>;
   for (const name in fields) {
-    const x = read(fields[name] as Schema, src[name]);
+    const x = read(fields[name] as Schema, src[name], copier);
     if (x === REFUSED) return REFUSED;
     out[name] = x;
   }
   return out;
+}
+
+/**
+ * {@link readFields} for one fixed set of fields, prepared once: the field names and their
+ * schemas in arrays, so that reading an action on the hot path is a plain loop (no `for in`).
+ */
+export function fieldReader(fields: Fields): (v: unknown, out: Record<string, unknown>, copier: ByteCopier) => Record<string, unknown> | typeof REFUSED {
+  const names = Object.keys(fields);
+  const schemas = names.map((n) => fields[n] as Schema);
+  const n = names.length;
+  return (v, out, copier) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return REFUSED;
+    const src = v as Record<string, unknown>;
+    for (let i = 0; i < n; i++) {
+      const name = names[i] as string;
+      const x = read(schemas[i] as Schema, src[name], copier);
+      if (x === REFUSED) return REFUSED;
+      out[name] = x;
+    }
+    return out;
+  };
 }
 
 /** A JSON value. */

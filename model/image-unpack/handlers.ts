@@ -4,8 +4,8 @@
  * Each handler checks its guards in the order of the specification (`guards.ts` lists them),
  * then applies its effect as one new guest value. A rejection returns the guest unchanged, except
  * a failed verify, which the specification records (REQ-UNPACK-12). Handlers are total: they
- * never throw. The actions they get were copied at the platform's boundary: no byte here is the
- * caller's.
+ * never throw. The actions they get were copied at the platform's boundary into its arena: no
+ * byte here is the caller's, and what the guest keeps is copied out with `keep`.
  * @module
  */
 import { equalBytes, PAGE_SIZE } from '../core/bytes.js';
@@ -15,7 +15,7 @@ import { decodeHeader, type HeaderDecodeReason } from '../se-format/header-codec
 import { findKeySlot, openKeySlot, type HeaderCheck } from '../se-format/header-keys.js';
 import { addPage, finishDigests, startDigests } from '../se-format/image-pages.js';
 import { acceptGuest, rejectGuest, type GuestStep } from '../world/mechanism.js';
-import { onGuest } from '../world/guests.js';
+import { keep, onGuest } from '../world/guests.js';
 import type { Guest, World } from '../world/world.js';
 import type { SetHeader, Start, Unpack, Verify } from './actions.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
@@ -58,8 +58,10 @@ export function setHeader(world: World, action: SetHeader): Step<World, Empty> {
   return onGuest(world, action.guest, (guest) => {
     // REQ-UNPACK-2: a header is set once, in `created`
     if (guest.phase !== 'created') return fail(guest, 'INVALID_STATE');
+    // The decoded header's fields are views of these bytes: keep them, not the arena's.
+    const headerBytes = keep(action.header);
     // REQ-UNPACK-3: the header is a well-formed version 0x100 header
-    const decoded = decodeHeader(action.header);
+    const decoded = decodeHeader(headerBytes);
     if (!decoded.ok) return fail(guest, DECODE_CODE[decoded.error.reason]);
     const header = decoded.value;
     const hostKeys = world.machines.get(guest.machine)?.firmware.hostKeys ?? [];
@@ -76,7 +78,7 @@ export function setHeader(world: World, action: SetHeader): Step<World, Empty> {
         ...guest,
         phase: 'unpacking',
         image: {
-          headerBytes: action.header,
+          headerBytes,
           pcf: header.pcf,
           scf: secrets.scf,
           psw: secrets.psw,
@@ -129,8 +131,8 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');
 
     // REQ-UNPACK-11: decrypt (or, under PCF bit 35, take as given) and extend the digests.
-    // The page and tweak are the boundary's copies: the state may keep them.
-    const plain = slice.noDecryption ? action.page : world.suite.aesXtsDecrypt(xtsKey, action.tweak, action.page);
+    const stored = keep(action.page);
+    const plain = slice.noDecryption ? stored : world.suite.aesXtsDecrypt(xtsKey, action.tweak, stored);
     return acceptGuest(
       {
         ...guest,
@@ -138,7 +140,7 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
         slices: withSlice(guest, {
           ...slice,
           usedTweaks: slice.usedTweaks.add(tweak),
-          digests: addPage(digests, action.address, action.tweak, action.page),
+          digests: addPage(digests, action.address, keep(action.tweak), stored),
         }),
       },
       EMPTY,

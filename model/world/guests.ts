@@ -48,3 +48,12 @@ export function resetCpu(): CpuState {
 export function newGuest(id: number, machine: number, memoryPages: number, slices: GuestSlices): Guest {
   return { id, machine, memoryPages, memory: PMap(), phase: 'created', cpu: resetCpu(), image: null, slices };
 }
+
+/**
+ * A copy of action bytes for the world to keep. The boundary hands handlers bytes in its arena,
+ * which the next step reuses: whatever a handler stores (a page, a tweak, a header) it stores
+ * through `keep` (REQ-PLATFORM-6).
+ */
+export function keep(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}

@@ -10,6 +10,7 @@ import type { RequirementId } from '../model/core/outcome.js';
 import { formatCodecError } from '../model/core/result.js';
 import { imageDigests } from '../model/se-format/image-pages.js';
 import type { ParsedImage } from '../model/se-format/image-layout.js';
+import type { HeaderDecodeReason } from '../model/se-format/header-codec.js';
 import { driveHonest } from '../model/image-unpack/honest-driver.js';
 import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
 import { ALL_REJECTIONS, MAX_GUEST_PAGES, modelSystem } from '../model/platform/index.js';
@@ -75,12 +76,6 @@ export interface VerifyReport {
   readonly detail: string | null;
   readonly checks: Readonly<Record<'header-format' | 'key-slot' | 'header-auth' | 'pld' | 'ald' | 'tld' | 'nep', CheckResult>>;
 }
-
-const HEADER_REASON_CODE = {
-  malformed: 'HEADER_MALFORMED',
-  'unsupported-version': 'UNSUPPORTED_VERSION',
-  'inconsistent-sizes': 'INCONSISTENT_SIZES',
-} as const satisfies Record<string, keyof typeof UNPACK_REJECTIONS.rows>;
 
 type RejectionCode = string;
 
@@ -204,8 +199,7 @@ function failure(
 }
 
 /** The report of an image whose header does not decode: set-header would reject it. */
-function headerFormatFailure(reason: keyof typeof HEADER_REASON_CODE, detail: string): VerifyReport {
-  const code = HEADER_REASON_CODE[reason];
+function headerFormatFailure(code: HeaderDecodeReason, detail: string): VerifyReport {
   return {
     valid: false,
     failedCheck: UNPACK_REJECTIONS.rows[code].check,

@@ -68,11 +68,13 @@ export interface SeHeader {
 }
 
 /**
- * Why a header was rejected, in the order the checks run: `malformed` (too short for the fixed
- * part, or wrong magic), `unsupported-version`, `inconsistent-sizes` (PHS, NKS, SEA and the
- * length disagree), then `malformed` again for non-zero reserved bytes or key padding.
+ * Why a header was rejected, in the order the checks run: `HEADER_MALFORMED` (too short for the
+ * fixed part, or wrong magic), `UNSUPPORTED_VERSION`, `INCONSISTENT_SIZES` (PHS, NKS, SEA and the
+ * length disagree), then `HEADER_MALFORMED` again for non-zero reserved bytes or key padding.
+ * These are the firmware's rejection codes for REQ-UNPACK-3 (one name per failure: the rows are
+ * in model/image-unpack/rejections.ts, which the handler checks them against).
  */
-export type HeaderDecodeReason = 'malformed' | 'unsupported-version' | 'inconsistent-sizes';
+export type HeaderDecodeReason = 'HEADER_MALFORMED' | 'UNSUPPORTED_VERSION' | 'INCONSISTENT_SIZES';
 
 /** A header decoding error: field, byte offset, message and reason. */
 export interface HeaderError extends CodecError {
@@ -153,14 +155,14 @@ function firstNonZero(b: Uint8Array): number {
 export function decodeHeader(bytes: Uint8Array): Result<SeHeader, HeaderError> {
   if (bytes.length < HEADER_FIXED_SIZE) {
     const [field, offset] = firstCut(fixedFields(), bytes.length);
-    return fail('malformed', field, offset, `header is ${bytes.length} bytes, shorter than its fixed part (${HEADER_FIXED_SIZE})`);
+    return fail('HEADER_MALFORMED', field, offset, `header is ${bytes.length} bytes, shorter than its fixed part (${HEADER_FIXED_SIZE})`);
   }
   if (!equalBytes(bytes.subarray(0, SE_MAGIC.length), SE_MAGIC)) {
-    return fail('malformed', 'magic', HEADER_OFFSET.magic, 'not "IBMSecEx"');
+    return fail('HEADER_MALFORMED', 'magic', HEADER_OFFSET.magic, 'not "IBMSecEx"');
   }
   const version = readU32(bytes, HEADER_OFFSET.version);
   if (version !== SE_VERSION) {
-    return fail('unsupported-version', 'version', HEADER_OFFSET.version, `version 0x${version.toString(16)}, only 0x100 is supported`);
+    return fail('UNSUPPORTED_VERSION', 'version', HEADER_OFFSET.version, `version 0x${version.toString(16)}, only 0x100 is supported`);
   }
   const phs = readU32(bytes, HEADER_OFFSET.phs);
   const nks = readU64(bytes, HEADER_OFFSET.nks);
@@ -168,34 +170,34 @@ export function decodeHeader(bytes: Uint8Array): Result<SeHeader, HeaderError> {
   // NKS and SEA are u64: compute in bigint so that huge values cannot wrap around.
   const expected = BigInt(HEADER_FIXED_SIZE) + BigInt(KEY_SLOT_SIZE) * nks + sea + BigInt(TAG_SIZE);
   if (BigInt(phs) !== expected) {
-    return fail('inconsistent-sizes', 'phs', HEADER_OFFSET.phs, `PHS ${phs} ≠ 0x1A0 + 80·NKS (${nks}) + SEA (${sea}) + 16 = ${expected}`);
+    return fail('INCONSISTENT_SIZES', 'phs', HEADER_OFFSET.phs, `PHS ${phs} ≠ 0x1A0 + 80·NKS (${nks}) + SEA (${sea}) + 16 = ${expected}`);
   }
   if (sea < BigInt(ENCRYPTED_AREA_SIZE) || sea % 16n !== 0n) {
-    return fail('inconsistent-sizes', 'sea', HEADER_OFFSET.sea, `SEA ${sea} is not a multiple of 16 of at least ${ENCRYPTED_AREA_SIZE}`);
+    return fail('INCONSISTENT_SIZES', 'sea', HEADER_OFFSET.sea, `SEA ${sea} is not a multiple of 16 of at least ${ENCRYPTED_AREA_SIZE}`);
   }
   if (phs > MAX_HEADER_SIZE) {
-    return fail('inconsistent-sizes', 'phs', HEADER_OFFSET.phs, `PHS ${phs} exceeds the maximum header size ${MAX_HEADER_SIZE}`);
+    return fail('INCONSISTENT_SIZES', 'phs', HEADER_OFFSET.phs, `PHS ${phs} exceeds the maximum header size ${MAX_HEADER_SIZE}`);
   }
-  if (nks === 0n) return fail('inconsistent-sizes', 'nks', HEADER_OFFSET.nks, 'a header needs at least one key slot');
+  if (nks === 0n) return fail('INCONSISTENT_SIZES', 'nks', HEADER_OFFSET.nks, 'a header needs at least one key slot');
   // From here on NKS, SEA and PHS are small: PHS ≤ 8192 bounds them.
   const nSlots = Number(nks);
   const seaSize = Number(sea);
   if (bytes.length < phs) {
     const [field, offset] = firstCut(variableFields(nSlots, seaSize), bytes.length);
-    return fail('inconsistent-sizes', field, offset, `header is truncated: ${bytes.length} bytes, PHS says ${phs}`);
+    return fail('INCONSISTENT_SIZES', field, offset, `header is truncated: ${bytes.length} bytes, PHS says ${phs}`);
   }
   if (bytes.length > phs) {
-    return fail('inconsistent-sizes', 'phs', HEADER_OFFSET.phs, `${bytes.length - phs} bytes follow the ${phs} bytes PHS announces`);
+    return fail('INCONSISTENT_SIZES', 'phs', HEADER_OFFSET.phs, `${bytes.length - phs} bytes follow the ${phs} bytes PHS announces`);
   }
   const reserved = firstNonZero(bytes.subarray(HEADER_OFFSET.reserved, HEADER_OFFSET.reserved + 4));
-  if (reserved >= 0) return fail('malformed', 'reserved', HEADER_OFFSET.reserved + reserved, 'reserved bytes must be zero');
+  if (reserved >= 0) return fail('HEADER_MALFORMED', 'reserved', HEADER_OFFSET.reserved + reserved, 'reserved bytes must be zero');
   const pad = PADDED_COORDINATE_SIZE - P521_COORDINATE_SIZE;
   for (const [name, base] of [
     ['customerPublicKey.x', HEADER_OFFSET.customerPublicKey],
     ['customerPublicKey.y', HEADER_OFFSET.customerPublicKey + PADDED_COORDINATE_SIZE],
   ] as const) {
     const at = firstNonZero(bytes.subarray(base, base + pad));
-    if (at >= 0) return fail('malformed', name, base + at, `the ${pad} padding bytes before a P-521 coordinate must be zero`);
+    if (at >= 0) return fail('HEADER_MALFORMED', name, base + at, `the ${pad} padding bytes before a P-521 coordinate must be zero`);
   }
 
   const copy = (offset: number, size: number): Uint8Array => bytes.slice(offset, offset + size);

@@ -115,13 +115,14 @@ export function unwrapHeaderKey(suite: CryptoSuite, kek: Uint8Array, slot: KeySl
 
 
 /**
- * The check of {@link openHeader} that failed, in the order they run:
- * `key-slot` (no slot carries this host's PHKH, or the host key is malformed),
- * `key-slot-auth` (the slot's header key does not unwrap: its GCM tag fails, or the customer
- * public key is not a P-521 point), `header-auth` (the header's GCM tag fails over the AAD and
+ * The check of {@link openHeader} that failed, in the order they run, named by the firmware's
+ * rejection code (REQ-UNPACK-4, -5; rows in model/image-unpack/rejections.ts):
+ * `NO_KEY_SLOT` (no slot carries this host's PHKH, or the host key is malformed),
+ * `KEY_SLOT_AUTH` (the slot's header key does not unwrap: its GCM tag fails, or the customer
+ * public key is not a P-521 point), `HEADER_AUTH` (the header's GCM tag fails over the AAD and
  * the encrypted area).
  */
-export type HeaderCheck = 'key-slot' | 'key-slot-auth' | 'header-auth';
+export type HeaderCheck = 'NO_KEY_SLOT' | 'KEY_SLOT_AUTH' | 'HEADER_AUTH';
 
 /** Why a header did not open. */
 export interface OpenHeaderError {
@@ -151,10 +152,10 @@ const isCoordinate = (c: Uint8Array): boolean => c.length === P521_COORDINATE_SI
  */
 export function openHeader(suite: CryptoSuite, header: SeHeader, host: HostKeyPair): Result<OpenedHeader, OpenHeaderError> {
   if (host.privateKey.length !== P521_COORDINATE_SIZE || !isCoordinate(host.publicKey.x) || !isCoordinate(host.publicKey.y)) {
-    return openFail('key-slot', 'the host key is not a P-521 key pair of 66-byte values');
+    return openFail('NO_KEY_SLOT', 'the host key is not a P-521 key pair of 66-byte values');
   }
   const found = findKeySlot(suite, header, [host]);
-  if (found === undefined) return openFail('key-slot', 'no key slot carries this host key hash (PHKH)');
+  if (found === undefined) return openFail('NO_KEY_SLOT', 'no key slot carries this host key hash (PHKH)');
   return openKeySlot(suite, header, host, found.slotIndex);
 }
 
@@ -182,20 +183,20 @@ export function findKeySlot<H extends HostKeyPair>(
  */
 export function openKeySlot(suite: CryptoSuite, header: SeHeader, host: HostKeyPair, slotIndex: number): Result<OpenedHeader, OpenHeaderError> {
   const slot = header.keySlots[slotIndex];
-  if (slot === undefined) return openFail('key-slot', 'no key slot carries this host key hash (PHKH)');
+  if (slot === undefined) return openFail('NO_KEY_SLOT', 'no key slot carries this host key hash (PHKH)');
   const customer = header.customerPublicKey;
   const sharedX = isCoordinate(customer.x) && isCoordinate(customer.y) ? suite.ecdh('p521', host.privateKey, customer) : undefined;
-  if (sharedX === undefined) return openFail('key-slot-auth', 'the customer public key is not a P-521 point', slotIndex);
+  if (sharedX === undefined) return openFail('KEY_SLOT_AUTH', 'the customer public key is not a P-521 point', slotIndex);
   const headerKey = unwrapHeaderKey(suite, keyEncryptionKey(suite, sharedX), slot);
-  if (headerKey === undefined) return openFail('key-slot-auth', 'the key slot tag does not verify', slotIndex);
+  if (headerKey === undefined) return openFail('KEY_SLOT_AUTH', 'the key slot tag does not verify', slotIndex);
 
   const ea = header.encryptedArea;
   if (header.iv.length !== IV_SIZE || header.tag.length !== TAG_SIZE || ea.length < ENCRYPTED_AREA_SIZE) {
-    return openFail('header-auth', 'the IV, tag or encrypted area has the wrong size', slotIndex);
+    return openFail('HEADER_AUTH', 'the IV, tag or encrypted area has the wrong size', slotIndex);
   }
   const plain = suite.aesGcmDecrypt(headerKey, header.iv, ea, header.tag, headerAad(header));
   const secrets = plain === undefined ? undefined : decodeEncryptedArea(plain);
-  if (secrets === undefined) return openFail('header-auth', 'the header tag does not verify', slotIndex);
+  if (secrets === undefined) return openFail('HEADER_AUTH', 'the header tag does not verify', slotIndex);
   return ok({ slotIndex, headerKey, secrets });
 }
 

@@ -41,7 +41,7 @@ describe('a header shorter than its fixed part names the first field it cuts', (
   it.each(fields)('%s (at offset %i, %i bytes): cut at its first and its last byte', (field, offset, size) => {
     for (const length of [offset, offset + size - 1]) {
       expect(errorOf(header01.subarray(0, length))).toEqual({
-        reason: 'malformed',
+        reason: 'HEADER_MALFORMED',
         field,
         offset,
         message: `header is ${length} bytes, shorter than its fixed part (416)`,
@@ -52,7 +52,7 @@ describe('a header shorter than its fixed part names the first field it cuts', (
 
 describe('decodeHeader messages', () => {
   it('a wrong magic', () => {
-    expect(errorOf(edited(header01, (x) => (x[7] = 0x58)))).toEqual({ reason: 'malformed', field: 'magic', offset: 0, message: 'not "IBMSecEx"' });
+    expect(errorOf(edited(header01, (x) => (x[7] = 0x58)))).toEqual({ reason: 'HEADER_MALFORMED', field: 'magic', offset: 0, message: 'not "IBMSecEx"' });
   });
 
   it('a PHS that disagrees with NKS and SEA: both sides of the equation', () => {
@@ -64,7 +64,7 @@ describe('decodeHeader messages', () => {
       writeU64(x, 0x28, 136n);
       writeU32(x, 0x0c, 0x1a0 + 80 + 136 + 16);
     });
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'sea', offset: 0x28, message: 'SEA 136 is not a multiple of 16 of at least 128' });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'sea', offset: 0x28, message: 'SEA 136 is not a multiple of 16 of at least 128' });
   });
 
   it('zero key slots', () => {
@@ -78,7 +78,7 @@ describe('decodeHeader messages', () => {
   it('a truncated header: its length and the PHS', () => {
     expect(errorOf(header01.subarray(0, 0x1a0)).message).toBe('header is truncated: 416 bytes, PHS says 640');
     expect(errorOf(header01.subarray(0, 639))).toEqual({
-      reason: 'inconsistent-sizes',
+      reason: 'INCONSISTENT_SIZES',
       field: 'tag',
       offset: 624,
       message: 'header is truncated: 639 bytes, PHS says 640',
@@ -88,13 +88,13 @@ describe('decodeHeader messages', () => {
   it('bytes after the header: how many', () => {
     const b = new Uint8Array(header01.length + 48);
     b.set(header01);
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c, message: '48 bytes follow the 640 bytes PHS announces' });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c, message: '48 bytes follow the 640 bytes PHS announces' });
   });
 
   it('non-zero reserved bytes and key padding', () => {
-    expect(errorOf(edited(header01, (x) => (x[0x1c] = 0x80)))).toEqual({ reason: 'malformed', field: 'reserved', offset: 0x1c, message: 'reserved bytes must be zero' });
+    expect(errorOf(edited(header01, (x) => (x[0x1c] = 0x80)))).toEqual({ reason: 'HEADER_MALFORMED', field: 'reserved', offset: 0x1c, message: 'reserved bytes must be zero' });
     expect(errorOf(edited(header01, (x) => (x[0x90] = 1)))).toEqual({
-      reason: 'malformed',
+      reason: 'HEADER_MALFORMED',
       field: 'customerPublicKey.y',
       offset: 0x90,
       message: 'the 14 padding bytes before a P-521 coordinate must be zero',
@@ -122,7 +122,7 @@ describe('the maximum header size, 8192 bytes (two pages)', () => {
 
   it('refuses one 16 bytes larger, saying so', () => {
     expect(errorOf(sized(7696))).toEqual({
-      reason: 'inconsistent-sizes',
+      reason: 'INCONSISTENT_SIZES',
       field: 'phs',
       offset: 0x0c,
       message: 'PHS 8208 exceeds the maximum header size 8192',

@@ -30,23 +30,23 @@ function edited(bytes: Uint8Array, edit: (b: Uint8Array) => void): Uint8Array {
 
 describe('decodeHeader errors', () => {
   it.each([
-    [0, 'malformed', 'magic', 0x00],
-    [7, 'malformed', 'magic', 0x00],
-    [10, 'malformed', 'version', 0x08],
-    [0x30, 'malformed', 'nep', 0x30],
-    [0x19f, 'malformed', 'tld', 0x160],
-    [0x1a0, 'inconsistent-sizes', 'keySlots[0].phkh', 0x1a0],
-    [0x1c5, 'inconsistent-sizes', 'keySlots[0].wrappedKey', 0x1c0],
-    [0x1e0, 'inconsistent-sizes', 'keySlots[0].tag', 0x1e0],
-    [0x1f0, 'inconsistent-sizes', 'encryptedArea', 0x1f0],
-    [0x26f, 'inconsistent-sizes', 'encryptedArea', 0x1f0],
-    [0x27f, 'inconsistent-sizes', 'tag', 0x270],
+    [0, 'HEADER_MALFORMED', 'magic', 0x00],
+    [7, 'HEADER_MALFORMED', 'magic', 0x00],
+    [10, 'HEADER_MALFORMED', 'version', 0x08],
+    [0x30, 'HEADER_MALFORMED', 'nep', 0x30],
+    [0x19f, 'HEADER_MALFORMED', 'tld', 0x160],
+    [0x1a0, 'INCONSISTENT_SIZES', 'keySlots[0].phkh', 0x1a0],
+    [0x1c5, 'INCONSISTENT_SIZES', 'keySlots[0].wrappedKey', 0x1c0],
+    [0x1e0, 'INCONSISTENT_SIZES', 'keySlots[0].tag', 0x1e0],
+    [0x1f0, 'INCONSISTENT_SIZES', 'encryptedArea', 0x1f0],
+    [0x26f, 'INCONSISTENT_SIZES', 'encryptedArea', 0x1f0],
+    [0x27f, 'INCONSISTENT_SIZES', 'tag', 0x270],
   ] as const)('a header cut to %i bytes is %s at %s (0x%s)', (length, reason, field, offset) => {
     expect(errorOf(header01.subarray(0, length))).toEqual({ reason, field, offset });
   });
 
   it('names the second slot when a two-slot header is cut inside it', () => {
-    expect(errorOf(header02.subarray(0, 0x200))).toEqual({ reason: 'inconsistent-sizes', field: 'keySlots[1].phkh', offset: 0x1f0 });
+    expect(errorOf(header02.subarray(0, 0x200))).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'keySlots[1].phkh', offset: 0x1f0 });
   });
 
   it('rejects a wrong magic as malformed, before the version', () => {
@@ -54,11 +54,11 @@ describe('decodeHeader errors', () => {
       x[3] = (x[3] ?? 0) ^ 0x20;
       writeU32(x, 0x08, 0x200);
     });
-    expect(errorOf(b)).toEqual({ reason: 'malformed', field: 'magic', offset: 0 });
+    expect(errorOf(b)).toEqual({ reason: 'HEADER_MALFORMED', field: 'magic', offset: 0 });
   });
 
   it('rejects a short input as malformed even when its magic is wrong too', () => {
-    expect(errorOf(edited(header01, (x) => (x[0] = 0)).subarray(0, 0x100))).toEqual({ reason: 'malformed', field: 'pld', offset: 0xe0 });
+    expect(errorOf(edited(header01, (x) => (x[0] = 0)).subarray(0, 0x100))).toEqual({ reason: 'HEADER_MALFORMED', field: 'pld', offset: 0xe0 });
   });
 
   it('rejects another version as unsupported, before any size check', () => {
@@ -66,16 +66,16 @@ describe('decodeHeader errors', () => {
       writeU32(x, 0x08, 0x101);
       writeU32(x, 0x0c, 12345);
     });
-    expect(errorOf(b)).toEqual({ reason: 'unsupported-version', field: 'version', offset: 0x08 });
+    expect(errorOf(b)).toEqual({ reason: 'UNSUPPORTED_VERSION', field: 'version', offset: 0x08 });
   });
 
   it('rejects a PHS that disagrees with NKS and SEA', () => {
-    expect(errorOf(edited(header01, (x) => writeU32(x, 0x0c, 656)))).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c });
+    expect(errorOf(edited(header01, (x) => writeU32(x, 0x0c, 656)))).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c });
   });
 
   it('rejects an NKS that disagrees with PHS, even a huge one', () => {
-    expect(errorOf(edited(header01, (x) => writeU64(x, 0x20, 2n)))).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c });
-    expect(errorOf(edited(header01, (x) => writeU64(x, 0x20, 1n << 63n)))).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c });
+    expect(errorOf(edited(header01, (x) => writeU64(x, 0x20, 2n)))).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c });
+    expect(errorOf(edited(header01, (x) => writeU64(x, 0x20, 1n << 63n)))).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c });
   });
 
   it('rejects a consistent NKS the bytes do not hold: the first missing field', () => {
@@ -83,7 +83,7 @@ describe('decodeHeader errors', () => {
       writeU64(x, 0x20, 2n);
       writeU32(x, 0x0c, 720);
     });
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'encryptedArea', offset: 0x240 });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'encryptedArea', offset: 0x240 });
   });
 
   it('rejects an SEA below 128 or not a multiple of 16, with a consistent PHS', () => {
@@ -92,7 +92,7 @@ describe('decodeHeader errors', () => {
         writeU64(x, 0x28, BigInt(sea));
         writeU32(x, 0x0c, 0x1a0 + 80 + sea + 16);
       });
-      expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'sea', offset: 0x28 });
+      expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'sea', offset: 0x28 });
     }
   });
 
@@ -101,7 +101,7 @@ describe('decodeHeader errors', () => {
       writeU64(x, 0x20, 100n);
       writeU32(x, 0x0c, 0x1a0 + 8000 + 128 + 16);
     });
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c });
   });
 
   it('rejects zero key slots', () => {
@@ -109,19 +109,19 @@ describe('decodeHeader errors', () => {
       writeU64(x, 0x20, 0n);
       writeU32(x, 0x0c, 0x1a0 + 128 + 16);
     });
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'nks', offset: 0x20 });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'nks', offset: 0x20 });
   });
 
   it('rejects bytes after the header', () => {
     const b = new Uint8Array(header01.length + 1);
     b.set(header01);
-    expect(errorOf(b)).toEqual({ reason: 'inconsistent-sizes', field: 'phs', offset: 0x0c });
+    expect(errorOf(b)).toEqual({ reason: 'INCONSISTENT_SIZES', field: 'phs', offset: 0x0c });
   });
 
   it('rejects non-zero reserved bytes and customer key padding as malformed, naming the byte', () => {
-    expect(errorOf(edited(header01, (x) => (x[0x1e] = 1)))).toEqual({ reason: 'malformed', field: 'reserved', offset: 0x1e });
-    expect(errorOf(edited(header01, (x) => (x[0x45] = 1)))).toEqual({ reason: 'malformed', field: 'customerPublicKey.x', offset: 0x45 });
-    expect(errorOf(edited(header01, (x) => (x[0x9d] = 0x80)))).toEqual({ reason: 'malformed', field: 'customerPublicKey.y', offset: 0x9d });
+    expect(errorOf(edited(header01, (x) => (x[0x1e] = 1)))).toEqual({ reason: 'HEADER_MALFORMED', field: 'reserved', offset: 0x1e });
+    expect(errorOf(edited(header01, (x) => (x[0x45] = 1)))).toEqual({ reason: 'HEADER_MALFORMED', field: 'customerPublicKey.x', offset: 0x45 });
+    expect(errorOf(edited(header01, (x) => (x[0x9d] = 0x80)))).toEqual({ reason: 'HEADER_MALFORMED', field: 'customerPublicKey.y', offset: 0x9d });
   });
 
   it('says what is wrong in its message', () => {
@@ -241,7 +241,7 @@ describe('a real header is protected in every bit', () => {
     }
     expect(outcomes.get('opened')).toBeUndefined();
     // Every layer of defence is exercised: each kind of failure occurs.
-    expect([...outcomes.keys()].sort()).toEqual(['header-auth', 'inconsistent-sizes', 'key-slot', 'key-slot-auth', 'malformed', 'unsupported-version']);
-    expect(outcomes.get('key-slot')).toBe(256); // exactly the PHKH's bits
+    expect([...outcomes.keys()].sort()).toEqual(['HEADER_AUTH', 'HEADER_MALFORMED', 'INCONSISTENT_SIZES', 'KEY_SLOT_AUTH', 'NO_KEY_SLOT', 'UNSUPPORTED_VERSION']);
+    expect(outcomes.get('NO_KEY_SLOT')).toBe(256); // exactly the PHKH's bits
   });
 });

@@ -46,7 +46,7 @@ describe('openHeader failures on the header of vector 01', () => {
     expect(openHeader(suite, header, host).ok).toBe(true);
   });
 
-  it("'key-slot': a host key that is not three 66-byte values, without a slot index", () => {
+  it("NO_KEY_SLOT: a host key that is not three 66-byte values, without a slot index", () => {
     const cases: HostKeyPair[] = [
       { privateKey: host.privateKey.subarray(1), publicKey: host.publicKey },
       { privateKey: host.privateKey, publicKey: { x: host.publicKey.x.subarray(1), y: host.publicKey.y } },
@@ -54,49 +54,49 @@ describe('openHeader failures on the header of vector 01', () => {
     ];
     for (const h of cases) {
       const e = openError(header, h);
-      expect(e).toEqual({ check: 'key-slot', message: expect.stringMatching(/host key is not a P-521 key pair of 66-byte values/) });
+      expect(e).toEqual({ check: 'NO_KEY_SLOT', message: expect.stringMatching(/host key is not a P-521 key pair of 66-byte values/) });
       expect('slotIndex' in e).toBe(false);
     }
   });
 
-  it("'key-slot': no slot carries the host's PHKH", () => {
+  it("NO_KEY_SLOT: no slot carries the host's PHKH", () => {
     const other = { ...header, keySlots: header.keySlots.map((s) => ({ ...s, phkh: s.phkh.map((b, i) => (i === 31 ? b ^ 1 : b)) })) };
-    expect(openError(other, host)).toEqual({ check: 'key-slot', message: expect.stringMatching(/no key slot carries this host key hash \(PHKH\)/) });
+    expect(openError(other, host)).toEqual({ check: 'NO_KEY_SLOT', message: expect.stringMatching(/no key slot carries this host key hash \(PHKH\)/) });
     // A PHKH field longer than 32 bytes is not the host's hash, even when it starts with it.
     const own = phkh(suite, host.publicKey);
     const longer = { ...header, keySlots: header.keySlots.map((s) => ({ ...s, phkh: Uint8Array.of(...own, 0) })) };
-    expect(openError(longer, host).check).toBe('key-slot');
+    expect(openError(longer, host).check).toBe('NO_KEY_SLOT');
     const same = { ...header, keySlots: header.keySlots.map((s) => ({ ...s, phkh: Uint8Array.from(own) })) };
     expect(openHeader(suite, same, host).ok).toBe(true);
   });
 
-  it("'key-slot-auth': a customer public key of the wrong size is refused before ECDH, naming the slot", () => {
+  it("'KEY_SLOT_AUTH': a customer public key of the wrong size is refused before ECDH, naming the slot", () => {
     const { x, y } = header.customerPublicKey;
     for (const customerPublicKey of [{ x, y: y.subarray(1) }, { x: x.subarray(2), y }, { x: new Uint8Array(0), y: new Uint8Array(0) }]) {
       expect(openError({ ...header, customerPublicKey }, host)).toEqual({
-        check: 'key-slot-auth',
+        check: 'KEY_SLOT_AUTH',
         message: expect.stringMatching(/customer public key is not a P-521 point/),
         slotIndex: 0,
       });
     }
   });
 
-  it("'key-slot-auth': a customer key off the curve, and a damaged slot tag", () => {
+  it("'KEY_SLOT_AUTH': a customer key off the curve, and a damaged slot tag", () => {
     const x = header.customerPublicKey.x.map((b, i) => (i === 65 ? b ^ 1 : b));
     expect(openError({ ...header, customerPublicKey: { x, y: header.customerPublicKey.y } }, host)).toMatchObject({
-      check: 'key-slot-auth',
+      check: 'KEY_SLOT_AUTH',
       message: expect.stringMatching(/customer public key is not a P-521 point/),
       slotIndex: 0,
     });
     const slots = header.keySlots.map((s) => ({ ...s, wrappedKey: s.wrappedKey.map((b, i) => (i === 0 ? b ^ 0x40 : b)) }));
     expect(openError({ ...header, keySlots: slots }, host)).toEqual({
-      check: 'key-slot-auth',
+      check: 'KEY_SLOT_AUTH',
       message: expect.stringMatching(/key slot tag does not verify/),
       slotIndex: 0,
     });
   });
 
-  it("'header-auth': an IV, tag or encrypted area of the wrong size, said so rather than a tag failure", () => {
+  it("HEADER_AUTH: an IV, tag or encrypted area of the wrong size, said so rather than a tag failure", () => {
     const shapes: SeHeader[] = [
       { ...header, iv: header.iv.subarray(0, 11) },
       { ...header, tag: header.tag.subarray(0, 12) },
@@ -105,20 +105,20 @@ describe('openHeader failures on the header of vector 01', () => {
     ];
     for (const h of shapes) {
       expect(openError(h, host)).toEqual({
-        check: 'header-auth',
+        check: 'HEADER_AUTH',
         message: expect.stringMatching(/IV, tag or encrypted area has the wrong size/),
         slotIndex: 0,
       });
     }
   });
 
-  it("'header-auth': a tag that does not verify over the AAD and the encrypted area", () => {
+  it("HEADER_AUTH: a tag that does not verify over the AAD and the encrypted area", () => {
     const changed: SeHeader[] = [
       { ...header, tag: header.tag.map((b, i) => (i === 0 ? b ^ 1 : b)) },
       { ...header, pld: header.pld.map((b, i) => (i === 63 ? b ^ 1 : b)) },
     ];
     for (const h of changed) {
-      expect(openError(h, host)).toEqual({ check: 'header-auth', message: expect.stringMatching(/header tag does not verify/), slotIndex: 0 });
+      expect(openError(h, host)).toEqual({ check: 'HEADER_AUTH', message: expect.stringMatching(/header tag does not verify/), slotIndex: 0 });
     }
   });
 });

@@ -78,25 +78,25 @@ describe('sealHeader and openHeader', () => {
     expect(again.ok && encodeHeader(again.value)).toEqual(encodeHeader(sealed));
   });
 
-  it("fails 'key-slot' for a host without a slot and for a malformed host key", () => {
+  it("fails NO_KEY_SLOT for a host without a slot and for a malformed host key", () => {
     const o = openHeader(suite, sealed, hostFromSeed(4));
-    expect(o.ok ? undefined : o.error.check).toBe('key-slot');
+    expect(o.ok ? undefined : o.error.check).toBe('NO_KEY_SLOT');
     const host = hosts[0] as HostKeyPair;
     const bad = openHeader(suite, sealed, { privateKey: host.privateKey.subarray(1), publicKey: host.publicKey });
-    expect(bad.ok ? undefined : bad.error.check).toBe('key-slot');
+    expect(bad.ok ? undefined : bad.error.check).toBe('NO_KEY_SLOT');
   });
 
-  it("fails 'key-slot-auth' for a damaged slot, naming it, and for a customer key off the curve", () => {
+  it("fails 'KEY_SLOT_AUTH' for a damaged slot, naming it, and for a customer key off the curve", () => {
     const slots = sealed.keySlots.map((s, i) => (i === 1 ? { ...s, tag: s.tag.map((b, k) => (k === 0 ? b ^ 1 : b)) } : s));
     const o = openHeader(suite, { ...sealed, keySlots: slots }, hosts[1] as HostKeyPair);
-    expect(o.ok ? undefined : [o.error.check, o.error.slotIndex]).toEqual(['key-slot-auth', 1]);
+    expect(o.ok ? undefined : [o.error.check, o.error.slotIndex]).toEqual(['KEY_SLOT_AUTH', 1]);
     const x = Uint8Array.from(sealed.customerPublicKey.x);
     x[65] = (x[65] ?? 0) ^ 1;
     const off = openHeader(suite, { ...sealed, customerPublicKey: { x, y: sealed.customerPublicKey.y } }, hosts[0] as HostKeyPair);
-    expect(off.ok ? undefined : off.error.check).toBe('key-slot-auth');
+    expect(off.ok ? undefined : off.error.check).toBe('KEY_SLOT_AUTH');
   });
 
-  it("fails 'header-auth' when the authenticated data, the encrypted area or the tag change", () => {
+  it("fails HEADER_AUTH when the authenticated data, the encrypted area or the tag change", () => {
     const host = hosts[0] as HostKeyPair;
     const changed: SeHeader[] = [
       { ...sealed, pcf: sealed.pcf ^ 0x20000000n },
@@ -106,7 +106,7 @@ describe('sealHeader and openHeader', () => {
     ];
     for (const h of changed) {
       const o = openHeader(suite, h, host);
-      expect(o.ok ? undefined : o.error.check).toBe('header-auth');
+      expect(o.ok ? undefined : o.error.check).toBe('HEADER_AUTH');
     }
   });
 

@@ -44,7 +44,7 @@ describe('parseImage', () => {
 
   it('reports a broken header alone with its reason, offsets from 0', () => {
     const r = parseImage(vectorFile('01-nks1-pcf-default', 'header.bin').subarray(0, 0x200));
-    expect(r.ok ? undefined : [r.error.field, r.error.offset, r.error.reason]).toEqual(['encryptedArea', 0x1f0, 'inconsistent-sizes']);
+    expect(r.ok ? undefined : [r.error.field, r.error.offset, r.error.reason]).toEqual(['encryptedArea', 0x1f0, 'INCONSISTENT_SIZES']);
   });
 
   it('names what is missing or wrong, with its file offset', () => {

@@ -59,58 +59,42 @@ export interface RunRecorder {
   asserted(requirement: RequirementId): void;
 }
 
-function answerAssert(r: Extract<SutRequest, { op: 'assert' }>, recorder: RunRecorder | undefined): void {
-  recorder?.asserted(r.requirement);
-  if (!r.ok) throw new PropertyViolation(r.requirement, r.message);
+/**
+ * Answers one request: the system's reply (a promise for an asynchronous system), or, for an
+ * assertion, its record (a failed one throws).
+ */
+function answer(r: SutRequest, system: SyncSystemUnderTest | SystemUnderTest, recorder: RunRecorder | undefined): unknown {
+  switch (r.op) {
+    case 'reset':
+      return system.reset(r.config);
+    case 'apply':
+      return system.apply(r.action);
+    case 'observe':
+      return system.observe(r.party);
+    case 'assert':
+      recorder?.asserted(r.requirement);
+      if (!r.ok) throw new PropertyViolation(r.requirement, r.message);
+      return undefined;
+  }
 }
 
 /** Runs `calls` against a synchronous system and returns its result. */
 export function runSync<R>(calls: Calls<R>, system: SyncSystemUnderTest, recorder?: RunRecorder): R {
-  let answer: unknown;
+  let reply: unknown;
   for (;;) {
-    const next = calls.next(answer);
+    const next = calls.next(reply);
     if (next.done === true) return next.value;
-    const r = next.value;
-    switch (r.op) {
-      case 'reset':
-        answer = system.reset(r.config);
-        break;
-      case 'apply':
-        answer = system.apply(r.action);
-        break;
-      case 'observe':
-        answer = system.observe(r.party);
-        break;
-      case 'assert':
-        answerAssert(r, recorder);
-        answer = undefined;
-        break;
-    }
+    reply = answer(next.value, system, recorder);
   }
 }
 
 /** Runs `calls` against an asynchronous system and returns its result. */
 export async function runAsync<R>(calls: Calls<R>, system: SystemUnderTest, recorder?: RunRecorder): Promise<R> {
-  let answer: unknown;
+  let reply: unknown;
   for (;;) {
-    const next = calls.next(answer);
+    const next = calls.next(reply);
     if (next.done === true) return next.value;
-    const r = next.value;
-    switch (r.op) {
-      case 'reset':
-        answer = await system.reset(r.config);
-        break;
-      case 'apply':
-        answer = await system.apply(r.action);
-        break;
-      case 'observe':
-        answer = await system.observe(r.party);
-        break;
-      case 'assert':
-        answerAssert(r, recorder);
-        answer = undefined;
-        break;
-    }
+    reply = await answer(next.value, system, recorder);
   }
 }
 

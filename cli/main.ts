@@ -20,7 +20,9 @@ Commands:
   semodel campaign [--mechanism NAME] [--runs N] [--seed N] [--json]
       run the model's properties (the default of npm start)
   semodel requirements [--json] [--write FILE [--force]]
-      trace spec/ requirements to rejection codes and properties
+      trace spec/ requirements to rejection codes, guard order and properties
+  semodel schema [--out DIR] [--actions FILE] [--check] [--force]
+      write JSON Schema of actions, outcomes, parties, views and config, and docs/actions.md
 
 Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
@@ -40,6 +42,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return (await import('./campaign.js')).campaign(rest, io);
       case 'requirements':
         return (await import('./requirements.js')).requirements(rest, io);
+      case 'schema':
+        return (await import('./schema.js')).schema(rest, io);
       case 'image':
         return await (await import('./image.js')).imageCommand(rest, io);
       default:

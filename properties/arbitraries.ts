@@ -146,12 +146,15 @@ function trapped(target: object, how: 'throw' | 'flip'): object {
   let reads = 0;
   return new Proxy(target, {
     get(t, key, receiver) {
+      // fast-check itself asks generated values for its clone hook; only the platform meets the traps.
+      if (key === fc.cloneMethod || key === fc.toStringMethod || key === fc.asyncToStringMethod) return undefined;
       if (how === 'throw') throw new Error(`trap: ${String(key)}`);
       reads++;
       const v: unknown = Reflect.get(t, key, receiver);
       return reads % 2 === 0 && key !== 'kind' ? undefined : v;
     },
-    has() {
+    has(_t, key) {
+      if (key === fc.cloneMethod || key === fc.toStringMethod || key === fc.asyncToStringMethod) return false;
       if (how === 'throw') throw new Error('trap: has');
       return true;
     },

@@ -359,8 +359,11 @@ export function jsonSchemaOf(s: Schema): Record<string, Json> {
   const doc = s.doc === undefined ? {} : { description: s.doc };
   switch (s.type) {
     case 'bytes': {
-      const len = s.size === undefined ? {} : { minLength: 2 * s.size, maxLength: 2 * s.size };
-      return { type: 'string', pattern: '^([0-9a-f]{2})*$', ...len, ...doc };
+      // The wire carries any byte string the boundary reads (a wrong length is the handlers' to
+      // refuse, with their own code); the well-formed length is said in words.
+      const wellFormed = s.size !== undefined ? `well-formed: ${s.size} bytes` : s.max !== undefined ? `well-formed: at most ${s.max} bytes` : undefined;
+      const description = [s.doc, wellFormed].filter((x) => x !== undefined).join('; ');
+      return { type: 'string', pattern: '^([0-9a-f]{2})*$', maxLength: 2 * MAX_FIELD_BYTES, ...(description === '' ? {} : { description }) };
     }
     case 'u64':
       return { type: 'string', pattern: U64_WIRE.source, ...doc };

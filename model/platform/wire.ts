@@ -99,6 +99,22 @@ export function configFromWire(json: unknown): WireResult<WorldConfig> {
 }
 
 /**
+ * One `accepted` branch per distinct response shape, titled by the kinds that share it, so that
+ * exactly one branch of the `oneOf` matches any accepted outcome.
+ */
+function acceptedBranches(kinds: readonly ActionKind[]): Record<string, Json>[] {
+  const byShape = new Map<string, { schema: Record<string, Json>; kinds: string[] }>();
+  for (const k of kinds) {
+    const schema = jsonSchemaOf(outcomeSchemas(k).accepted);
+    const key = JSON.stringify(schema);
+    const entry = byShape.get(key) ?? { schema, kinds: [] };
+    entry.kinds.push(k);
+    byShape.set(key, entry);
+  }
+  return [...byShape.values()].map((e) => ({ ...e.schema, title: `accepted ${e.kinds.join(', ')}` }));
+}
+
+/**
  * JSON Schema (draft 2020-12) documents of the interface: one per message family, each a
  * `oneOf` over its variants.
  */
@@ -113,10 +129,7 @@ export function jsonSchemas(): Record<'action' | 'outcome' | 'party' | 'view' | 
   return {
     action: doc('action', 'An action of the platform (wire form)', { oneOf: kinds.map((k) => jsonSchemaOf(actionSchema(k))) }),
     outcome: doc('outcome', 'The outcome of an action (wire form); the response follows the action kind', {
-      oneOf: [
-        ...kinds.map((k) => ({ ...jsonSchemaOf(outcomeSchemas(k).accepted), title: `accepted ${k}` })),
-        { ...jsonSchemaOf(outcomeSchemas('verify').rejected), title: 'rejected' },
-      ],
+      oneOf: [...acceptedBranches(kinds), { ...jsonSchemaOf(outcomeSchemas('verify').rejected), title: 'rejected' }],
     }),
     party: doc('party', 'A party whose view is observed', { oneOf: Object.values(PARTY).map((s) => jsonSchemaOf(s)) }),
     view: doc('view', "A party's view (wire form)", { oneOf: Object.values(VIEW).map((s) => jsonSchemaOf(s)) }),

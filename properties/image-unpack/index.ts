@@ -5,19 +5,27 @@
 import type { ModelProperty } from '../property.js';
 import { codecRoundTrip, headerBitFlipRejected } from './codec.js';
 import { hypervisorViewConfidential } from './confidentiality.js';
-import { adversaryCannotStartOtherContents, honestUnpackYieldsPlaintext, startImpliesVerify, tweakUniqueness } from './integrity.js';
-import { singleFaultCodes } from './stimulus.js';
-import { reducersAreTotal } from './totality.js';
+import { guestsIndependent } from './guests.js';
+import { adversaryCannotStartOtherContents, honestUnpackYieldsPlaintext, keySlotNamesOwnHostKey, startImpliesVerify, tweakUniqueness } from './integrity.js';
+import { noninterference } from './noninterference.js';
+import { codesByPhase, guardAlone, guardPairs } from './stimulus.js';
+import { targetedEditsFailVerify, tweaksFollowFormula } from './tweaks.js';
 
 /** Every image-unpack property. */
 export const imageUnpackProperties: readonly ModelProperty<unknown>[] = [
   codecRoundTrip,
   headerBitFlipRejected,
-  singleFaultCodes,
+  guardAlone,
+  codesByPhase,
+  guardPairs,
+  keySlotNamesOwnHostKey,
   tweakUniqueness,
+  tweaksFollowFormula,
   honestUnpackYieldsPlaintext,
+  targetedEditsFailVerify,
   startImpliesVerify,
   adversaryCannotStartOtherContents,
   hypervisorViewConfidential,
-  reducersAreTotal,
+  noninterference,
+  guestsIndependent,
 ];

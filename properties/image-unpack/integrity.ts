@@ -7,9 +7,10 @@
 import fc from 'fast-check';
 import { bytesToHex, equalBytes, hexToBytes, PAGE_SIZE } from '../../model/core/bytes.js';
 import { defineProperty } from '../property.js';
+import type { PlatformOutcome } from '../../model/platform/index.js';
 import { expectAccepted, expectCode, holds, sut, type Calls } from '../sut-calls.js';
-import { arbCase, arbImage, type TestImage } from './fixtures.js';
-import { honestSchedule, runSchedule } from './schedules.js';
+import { arbCase, arbImage, arbSecrets, arbShape, CONFIG, imageOf, MACHINE, OTHER_MACHINE, relabelledHeader, type TestImage } from './fixtures.js';
+import { createdGuest, honestSchedule, phaseOf, runSchedule } from './schedules.js';
 
 /** Why the guest's secure memory (as its own view shows it) is not the image's plaintext, or null. */
 export function* memoryDiffers(guest: number, image: TestImage): Calls<string | null> {
@@ -120,5 +121,44 @@ export const tweakUniqueness = defineProperty({
     const o = yield* sut.apply({ kind: 'unpack', guest: run.guest, address, tweak, page: new Uint8Array(PAGE_SIZE) });
     yield* expectCode('unpack', o, 'TWEAK_REUSED', 'replayed tweak at a free page');
     return true;
+  },
+});
+
+/** Creates a guest on `machine` for `image` and hands it `header`; the outcome and the phase after it. */
+function* trySetHeader(machine: number, image: TestImage, header: Uint8Array): Calls<{ outcome: PlatformOutcome; phase: string | null }> {
+  const guest = createdGuest(yield* sut.apply({ kind: 'create-guest', machine, memoryPages: image.memoryPages }));
+  const outcome = yield* sut.apply({ kind: 'set-header', guest, header });
+  return { outcome, phase: yield* phaseOf(guest) };
+}
+
+/** REQ-UNPACK-4: the firmware opens only a key slot that names one of its own host keys. */
+export const keySlotNamesOwnHostKey = defineProperty({
+  mechanism: 'image-unpack',
+  name: 'key-slot-names-own-host-key',
+  requirements: ['REQ-UNPACK-4', 'REQ-UNPACK-13'],
+  statement:
+    "An image made for machine 1's host key alone is NO_KEY_SLOT on machine 0 and boots completely on machine 1; a header whose slots wrap the header key for machine 0's keys but name machine 1's key is NO_KEY_SLOT on machine 0 and KEY_SLOT_AUTH on machine 1; a refused header leaves the guest in created.",
+  arbitrary: fc.tuple(
+    fc.tuple(arbShape(fc.constant([2])), arbSecrets).map(([s, x]) => imageOf(s, x)),
+    fc.tuple(arbShape(fc.shuffledSubarray([0, 1], { minLength: 1 })), arbSecrets).map(([s, x]) => imageOf(s, x)),
+  ),
+  *run([elsewhere, local]) {
+    yield* sut.reset(CONFIG);
+    const cases = [
+      { machine: MACHINE, image: elsewhere, header: elsewhere.header, code: 'NO_KEY_SLOT', what: "an image for machine 1's key, on machine 0" },
+      { machine: MACHINE, image: local, header: relabelledHeader(local, 2), code: 'NO_KEY_SLOT', what: "slots naming machine 1's key, on machine 0" },
+      { machine: OTHER_MACHINE, image: local, header: relabelledHeader(local, 2), code: 'KEY_SLOT_AUTH', what: "slots naming machine 1's key but wrapped for machine 0's, on machine 1" },
+      { machine: OTHER_MACHINE, image: local, header: local.header, code: 'NO_KEY_SLOT', what: "an image for machine 0's keys, on machine 1" },
+    ] as const;
+    for (const c of cases) {
+      const { outcome, phase } = yield* trySetHeader(c.machine, c.image, c.header);
+      yield* expectCode('set-header', outcome, c.code, c.what);
+      yield* holds('REQ-UNPACK-4', phase === 'created', `${c.what}: a refused header left the guest ${phase ?? 'gone'}`);
+    }
+    // The image for machine 1 boots there, completely, with its owner's plaintext.
+    const run = yield* runSchedule(elsewhere, elsewhere, honestSchedule(elsewhere.pages.length));
+    for (const t of run.trace) yield* expectAccepted('REQ-UNPACK-4', t.action.kind, t.outcome, 'honest boot on machine 1');
+    const differs = yield* memoryDiffers(run.guest, elsewhere);
+    yield* holds('REQ-UNPACK-13', run.trace.at(-1)?.phase === 'running' && differs === null, differs ?? 'the guest on machine 1 does not run');
   },
 });

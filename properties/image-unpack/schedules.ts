@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import type { Action, GuestPhase, PlatformOutcome } from '../../model/platform/index.js';
 import { sut, type Calls } from '../sut-calls.js';
-import { CONFIG, MACHINE, type TestImage } from './fixtures.js';
+import { CONFIG, type TestImage } from './fixtures.js';
 
 /** A change to one page before the hypervisor hands it over. */
 export type PageMutation =
@@ -15,7 +15,9 @@ export type PageMutation =
   | { readonly kind: 'flip-bit'; readonly bit: number }
   | { readonly kind: 'move'; readonly deltaPages: number }
   | { readonly kind: 'tweak'; readonly byte: number; readonly xor: number }
-  | { readonly kind: 'misalign'; readonly offset: number };
+  | { readonly kind: 'misalign'; readonly offset: number }
+  /** To one of the four pages past the image's last page: a free address inside guest memory. */
+  | { readonly kind: 'free'; readonly slot: number };
 
 /** One call of the hypervisor, relative to the image (and one foreign image). */
 export type Move =
@@ -26,11 +28,14 @@ export type Move =
 
 const NONE: PageMutation = { kind: 'none' };
 
-/** The calls of an honest hypervisor: header, every page in image order, verify, start. */
-export function honestSchedule(pageCount: number): Move[] {
+/**
+ * The calls of an honest hypervisor: header, every page in image order, verify, start; of the
+ * guest's own image, or (`foreign`) a complete boot of the other image.
+ */
+export function honestSchedule(pageCount: number, source: 'own' | 'foreign' = 'own'): Move[] {
   return [
-    { op: 'set-header', source: 'own' },
-    ...Array.from({ length: pageCount }, (_, page): Move => ({ op: 'unpack', source: 'own', page, mutation: NONE })),
+    { op: 'set-header', source },
+    ...Array.from({ length: pageCount }, (_, page): Move => ({ op: 'unpack', source, page, mutation: NONE })),
     { op: 'verify' },
     { op: 'start' },
   ];
@@ -42,6 +47,7 @@ export const arbMutation: fc.Arbitrary<PageMutation> = fc.oneof(
   fc.record({ kind: fc.constant('move' as const), deltaPages: fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0) }),
   fc.record({ kind: fc.constant('tweak' as const), byte: fc.nat(15), xor: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant('misalign' as const), offset: fc.integer({ min: 1, max: PAGE_SIZE - 1 }) }),
+  fc.record({ kind: fc.constant('free' as const), slot: fc.nat(3) }),
 );
 
 /** One arbitrary move for an image of `pageCount` pages (foreign images have at least one page). */
@@ -99,10 +105,11 @@ function applyEdit(moves: Move[], e: Edit): Move[] {
 }
 
 /**
- * Schedules for an image of `pageCount` pages: the honest one, the honest one with a few edits
- * (the interesting near misses), or calls at random.
+ * Schedules for an image of `pageCount` pages and a foreign one of `foreignPageCount`: the honest
+ * one, the honest one with a few edits (the interesting near misses), a complete boot of the
+ * foreign image (the hypervisor may boot any image made for this machine), or calls at random.
  */
-export function arbSchedule(pageCount: number): fc.Arbitrary<Move[]> {
+export function arbSchedule(pageCount: number, foreignPageCount: number = pageCount): fc.Arbitrary<Move[]> {
   const honest = honestSchedule(pageCount);
   const index = fc.nat(1000);
   const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -114,6 +121,7 @@ export function arbSchedule(pageCount: number): fc.Arbitrary<Move[]> {
   );
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(honest) },
+    { weight: 1, arbitrary: fc.constant(honestSchedule(foreignPageCount, 'foreign')) },
     { weight: 4, arbitrary: fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => edits.reduce(applyEdit, honest)) },
     { weight: 2, arbitrary: fc.array(arbMove(pageCount), { maxLength: 2 * pageCount + 6 }) },
   );
@@ -144,6 +152,8 @@ export function actionOf(move: Move, guest: number, own: TestImage, foreign: Tes
         tweak[m.byte] = (tweak[m.byte] ?? 0) ^ m.xor;
       } else if (m.kind === 'misalign') {
         address += BigInt(m.offset);
+      } else if (m.kind === 'free') {
+        address = BigInt(own.memoryPages - 1 - (m.slot % 4)) * BigInt(PAGE_SIZE);
       }
       return { kind: 'unpack', guest, address, tweak, page };
     }
@@ -178,8 +188,8 @@ export function* phaseOf(guest: number): Calls<GuestPhase | null> {
 }
 
 /**
- * Resets the system to {@link CONFIG}, creates a guest big enough for `own` on this machine and
- * runs `moves` against it, observing the owner's phase after every step. `each` sees every
+ * Resets the system to {@link CONFIG}, creates a guest big enough for both images on the
+ * machine that opens `own` and runs `moves` against it, observing the owner's phase after every step. `each` sees every
  * entry as it happens (to observe more, e.g. the guest's memory once verified).
  */
 export function* runSchedule(
@@ -189,7 +199,8 @@ export function* runSchedule(
   each?: (entry: TraceEntry, guest: number) => Calls<void>,
 ): Calls<ScheduleRun> {
   yield* sut.reset(CONFIG);
-  const created = yield* sut.apply({ kind: 'create-guest', machine: MACHINE, memoryPages: own.memoryPages });
+  const memoryPages = Math.max(own.memoryPages, foreign.memoryPages);
+  const created = yield* sut.apply({ kind: 'create-guest', machine: own.machine, memoryPages });
   const guest = createdGuest(created);
   const trace: TraceEntry[] = [];
   for (const move of moves) {

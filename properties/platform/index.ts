@@ -4,6 +4,7 @@
  */
 import type { ModelProperty } from '../property.js';
 import { callerBuffersNotKept } from './caller-buffers.js';
+import { platformTotal } from './totality.js';
 
 /** Every platform property. */
-export const platformProperties: readonly ModelProperty<unknown>[] = [callerBuffersNotKept];
+export const platformProperties: readonly ModelProperty<unknown>[] = [callerBuffersNotKept, platformTotal];

@@ -2,7 +2,8 @@
  * Platform steps per second in the campaign setting: the image-unpack adversarial schedules
  * (properties/image-unpack: small images, hypervisor schedules that reorder, replay, skip,
  * alter and mix pages) sampled with a fixed seed, then stepped. Only the stepping is timed
- * (`runSchedule`: create-guest, then one `step` per move); generating the images is not.
+ * (`runSchedule` through `runSync` over the model as a synchronous system under test: reset,
+ * create-guest, then per move one `apply` and one owner `observe`); generating the images is not.
  * Also the whole campaign of one property (`adversarial-schedule-integrity`, 200 runs through
  * `runProperty`), generation included, in property runs per second.
  *
@@ -14,11 +15,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
-import { arbCase, platform, SUITE, type ScheduleCase } from '../properties/image-unpack/fixtures.js';
+import { modelSystem, type SyncSystemUnderTest } from '../model/platform/index.js';
+import { arbCase, SUITE, type ScheduleCase } from '../properties/image-unpack/fixtures.js';
 import { memoizeKeyAgreement } from '../properties/memoized-suite.js';
 import { adversaryCannotStartOtherContents } from '../properties/image-unpack/integrity.js';
 import { runSchedule } from '../properties/image-unpack/schedules.js';
 import { runProperty } from '../properties/property.js';
+import { runSync } from '../properties/sut-calls.js';
 import { formatResults, type BenchResult } from './harness.js';
 import { median, nowMs } from './unpack.js';
 
@@ -31,12 +34,22 @@ const PROPERTY_RUNS = 200;
 /** Timed passes over the cases; the median is reported. */
 const ROUNDS = 3;
 
-/** Runs every case's schedule on a fresh guest; returns the number of platform steps taken. */
-function stepAll(cases: readonly ScheduleCase[], suite: CryptoSuite): number {
+/**
+ * The model as a synchronous system computing with `suite`: the schedules reset it to the
+ * properties' configuration, whose suite name is replaced by `suite`'s (a world's configuration
+ * names its suite).
+ */
+function systemOn(suite: CryptoSuite): SyncSystemUnderTest {
+  const model = modelSystem({ suite });
+  const name = suite.name === 'node' ? 'node' : 'noble';
+  return { name: model.name, reset: (config) => model.reset({ ...config, suite: name }), apply: (a) => model.apply(a), observe: (p) => model.observe(p) };
+}
+
+/** Runs every case's schedule on a fresh world; returns the number of platform steps taken. */
+function stepAll(cases: readonly ScheduleCase[], system: SyncSystemUnderTest): number {
   let steps = 0;
-  const initial = platform();
   for (const c of cases) {
-    const run = runSchedule(initial, suite, c.image, c.foreign, c.schedule);
+    const run = runSync(runSchedule(c.image, c.foreign, c.schedule), system);
     steps += 1 + run.trace.length; // create-guest, then one step per move
   }
   return steps;
@@ -44,11 +57,12 @@ function stepAll(cases: readonly ScheduleCase[], suite: CryptoSuite): number {
 
 /** Steps per second of `suite` over `cases`: median of {@link ROUNDS} timed passes after a warm-up pass. */
 function stepsPerSecond(cases: readonly ScheduleCase[], suite: CryptoSuite): { steps: number; perSecond: number } {
-  const steps = stepAll(cases, suite);
+  const system = systemOn(suite);
+  const steps = stepAll(cases, system);
   const times: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = nowMs();
-    stepAll(cases, suite);
+    stepAll(cases, system);
     times.push(nowMs() - t0);
   }
   return { steps, perSecond: steps / (median(times) / 1000) };
@@ -80,7 +94,7 @@ export async function benchCampaignSteps(): Promise<BenchResult[]> {
       name: `platform steps, ${CASES} sampled schedules, campaign suite (noble)`,
       value: campaignSuite.perSecond,
       unit: 'steps/s',
-      note: `${campaignSuite.steps} steps, ${(moves / CASES).toFixed(1)} moves per schedule; generation excluded`,
+      note: `${campaignSuite.steps} steps, ${(moves / CASES).toFixed(1)} moves per schedule; an owner observe after each; generation excluded`,
     },
     {
       name: 'platform steps, same schedules, nodeSuite (ECDH memoized too)',

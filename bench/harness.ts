@@ -81,7 +81,7 @@ export function formatResults(results: readonly BenchResult[]): string {
   const width = Math.max(0, ...results.map((r) => r.name.length));
   return results
     .map((r) => {
-      const v = Math.abs(r.value) >= 100 ? r.value.toFixed(0) : r.value.toPrecision(3);
+      const v = Number.isInteger(r.value) ? String(r.value) : Math.abs(r.value) >= 100 ? r.value.toFixed(0) : r.value.toPrecision(3);
       return `${r.name.padEnd(width)}  ${v.padStart(10)} ${r.unit}${r.note === undefined ? '' : `  (${r.note})`}`;
     })
     .join('\n');

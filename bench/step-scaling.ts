@@ -1,6 +1,6 @@
 /**
  * Does one step cost the same whatever the memory size? The cost of ONE unpack step (the
- * image-unpack reducer with the node suite) on a guest that already holds 16 pages and on one
+ * platform `step` with the node suite, boundary copy included) on a guest that already holds 16 pages and on one
  * that holds 262,144 pages (1 GiB), each call on a fresh page address and tweak against the same
  * prebuilt state (the state is persistent: every call starts from it). Each figure is the
  * average over at least two seconds of calls, garbage collection included. Target: the large guest's
@@ -23,11 +23,10 @@ import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { Unpack } from '../model/image-unpack/actions.js';
 import { startDigests } from '../model/se-format/image-pages.js';
-import { unpack } from '../model/image-unpack/reducer.js';
-import { tweakKey, type UnpackGuest } from '../model/image-unpack/state.js';
-import { initialState, step } from '../model/platform/index.js';
+import { tweakKey } from '../model/image-unpack/slice.js';
+import { step, type Guest, type World } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
-import { benchHostScalar, buildBenchImage, gcClock, median, nowMs, pattern, targetNote } from './unpack.js';
+import { benchWorld, buildBenchImage, gcClock, median, nowMs, pattern, targetNote } from './unpack.js';
 
 /** Pages of the small guest. */
 const SMALL = 16;
@@ -50,18 +49,19 @@ function tweakOf(tag: number, i: number): Uint8Array {
   return t;
 }
 
-/** A guest in phase `unpacking` for a small image, as set-header leaves it, with room for 2^20 pages. */
-function unpackingGuest(): UnpackGuest {
+/**
+ * A world whose guest 1 is in phase `unpacking` for a small image, as set-header leaves it, with
+ * room for 2^20 pages.
+ */
+function unpackingWorld(): World {
   const image = buildBenchImage({ kernel: pattern(2 * PAGE_SIZE, 31, 7) });
-  const initial = initialState(nodeSuite, [benchHostScalar()]);
-  if (initial === undefined) throw new Error('the benchmark host scalar is not a valid P-521 scalar');
-  const created = step(initial, { kind: 'create-guest', memoryPages: MEMORY_PAGES }, nodeSuite);
-  const opened = step(created.state, { kind: 'set-header', guest: 1, header: image.headerBytes }, nodeSuite);
+  const created = step(benchWorld(nodeSuite), { kind: 'create-guest', machine: 0, memoryPages: MEMORY_PAGES });
+  const opened = step(created.state, { kind: 'set-header', guest: 1, header: image.headerBytes });
   const guest = opened.state.guests.get(1);
-  if (opened.outcome.kind !== 'accepted' || guest === undefined || guest.image === undefined) {
+  if (opened.outcome.kind !== 'accepted' || guest === undefined || guest.image === null) {
     throw new Error(`set-header of the benchmark image was rejected: ${JSON.stringify(opened.outcome)}`);
   }
-  return guest;
+  return opened.state;
 }
 
 /**
@@ -69,9 +69,10 @@ function unpackingGuest(): UnpackGuest {
  * every measured unpack, and empty digests. Every page shares one 4 KiB buffer, unless
  * `distinct`: then each has its own, as in a guest that really holds that much memory.
  */
-function guestWith(base: UnpackGuest, pages: number, distinct = false): UnpackGuest {
-  const image = base.image;
-  if (image === undefined) throw new Error('the base guest has no image');
+function worldWith(world: World, pages: number, distinct = false): World {
+  const base = world.guests.get(1);
+  const image = base?.image;
+  if (base === undefined || image === undefined || image === null) throw new Error('the base guest has no image');
   const shared = pattern(PAGE_SIZE, 29, 11);
   const memory = PMap<number, Uint8Array>().withMutations((m) => {
     for (let i = 0; i < pages; i++) m.set(i, distinct ? new Uint8Array(PAGE_SIZE) : shared);
@@ -79,13 +80,13 @@ function guestWith(base: UnpackGuest, pages: number, distinct = false): UnpackGu
   const usedTweaks = PSet<string>().withMutations((s) => {
     for (let i = 0; i < pages; i++) s.add(tweakKey(tweakOf(0, i)));
   });
-  return {
+  const guest: Guest = {
     ...base,
-    image: { ...image, header: { ...image.header, nep: BigInt(MEMORY_PAGES) } },
+    image: { ...image, nep: BigInt(MEMORY_PAGES) },
     memory,
-    usedTweaks,
-    digests: { ...startDigests(nodeSuite), nep: BigInt(pages) },
+    slices: { ...base.slices, unpack: { ...base.slices.unpack, usedTweaks, digests: { ...startDigests(nodeSuite), nep: BigInt(pages) } } },
   };
+  return { ...world, guests: world.guests.set(1, guest) };
 }
 
 /**
@@ -99,7 +100,7 @@ function guestWith(base: UnpackGuest, pages: number, distinct = false): UnpackGu
 export async function benchStepScaling(options: { minTime?: number } = {}): Promise<BenchResult[]> {
   const stepTime = options.minTime ?? 2000;
   const structureTime = Math.max(100, stepTime / 3);
-  const base = unpackingGuest();
+  const base = unpackingWorld();
 
   // Fresh actions: addresses above both fills, tweaks outside both tweak sets.
   const cipherPage = pattern(PAGE_SIZE, 23, 3);
@@ -127,35 +128,36 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
     for (let round = 0; round < ROUNDS; round++) {
       for (const size of sizes) {
         const t0 = nowMs();
-        const guest = guestWith(base, size);
+        const world = worldWith(base, size);
+        const guest = world.guests.get(1) as Guest;
         if (size === LARGE && round === 0) buildMs = nowMs() - t0;
         for (const a of [actions[0], actions[FRESH - 1]]) {
-          const s = a === undefined ? undefined : unpack(guest, a, nodeSuite);
+          const s = a === undefined ? undefined : step(world, a);
           if (s?.outcome.kind !== 'accepted') throw new Error(`measured unpack rejected: ${JSON.stringify(s?.outcome)}`);
         }
         await gc.settle();
         const m0 = nowMs();
         const perSecond = measure(`unpack step, ${size} pages`, () => {
           next = (next + 1) % FRESH;
-          return unpack(guest, actions[next] as Unpack, nodeSuite);
+          return step(world, actions[next] as Unpack);
         }, { minTime: stepTime });
         const spanMs = nowMs() - m0;
         gcShares.get(size)?.push((await gc.settle()) / spanMs);
         steps.get(size)?.push(1e6 / perSecond);
         const structure = measure(`memory.set + usedTweaks.add, ${size} pages`, () => {
           next = (next + 1) % FRESH;
-          return [guest.memory.set(LARGE + 1 + next, cipherPage), guest.usedTweaks.add(hexes[next] as string)];
+          return [guest.memory.set(LARGE + 1 + next, cipherPage), guest.slices.unpack.usedTweaks.add(hexes[next] as string)];
         }, { minTime: structureTime });
         structures.get(size)?.push(1e6 / structure);
       }
     }
     // Once: the large guest with a buffer of its own per page (1 GiB live, as a real guest).
-    const real = guestWith(base, LARGE, true);
+    const real = worldWith(base, LARGE, true);
     await gc.settle();
     const r0 = nowMs();
     const perSecond = measure('unpack step, 1 GiB of distinct pages', () => {
       next = (next + 1) % FRESH;
-      return unpack(real, actions[next] as Unpack, nodeSuite);
+      return step(real, actions[next] as Unpack);
     }, { minTime: stepTime });
     distinctGc = (await gc.settle()) / (nowMs() - r0);
     distinctUs = 1e6 / perSecond;
@@ -171,7 +173,7 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
       name: `unpack step, guest holding ${SMALL} pages`,
       value: us(steps, SMALL),
       unit: 'µs/step',
-      note: `reducer with nodeSuite, fresh page each call; ${gcNote(SMALL)}`,
+      note: `platform step with nodeSuite (boundary copy included), fresh page each call; ${gcNote(SMALL)}`,
     },
     { name: `unpack step, guest holding ${LARGE.toLocaleString('en')} pages (1 GiB)`, value: us(steps, LARGE), unit: 'µs/step', note: gcNote(LARGE) },
     { name: 'unpack step, 1 GiB / 16 pages', value: stepRatio, unit: 'ratio', note: targetNote(stepRatio, '≤', TARGET_RATIO) },

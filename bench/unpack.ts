@@ -19,8 +19,8 @@ import { PAGE_SIZE, u64be, utf8ToBytes } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite, DigestState, EcPoint } from '../model/crypto/suite.js';
 import { buildImage, deriveBuildSecrets, type BuiltImage, type ImageBuildInput } from '../model/se-format/image-builder.js';
-import { tweakKey } from '../model/image-unpack/state.js';
-import { initialState, step, type PlatformState } from '../model/platform/index.js';
+import { tweakKey } from '../model/image-unpack/slice.js';
+import { initialWorld, step, type World } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
 
 /** Bytes in a MiB. */
@@ -51,6 +51,25 @@ export function benchHostPublic(suite: CryptoSuite, scalar: Uint8Array = benchHo
   const p = suite.ecPublicKey('p521', scalar);
   if (p === undefined) throw new Error('the benchmark host scalar is not a valid P-521 scalar');
   return p;
+}
+
+/**
+ * A world for the benchmarks: machine 0 whose firmware holds {@link benchHostScalar}, computing
+ * with `suite` (named `node` in the configuration: a stand-in suite must carry that name).
+ * @param machines how many machines (IDs 0, 1, …), each with the same host key and its own seed
+ * @throws Error when the configuration does not start a world
+ */
+export function benchWorld(suite: CryptoSuite = nodeSuite, machines = 1): World {
+  const r = initialWorld(
+    {
+      suite: 'node',
+      machines: Array.from({ length: machines }, (_, id) => ({ id, hostKeys: [benchHostScalar()], seed: utf8ToBytes(`semodel benchmark machine ${id}`) })),
+      adapters: [],
+    },
+    { suite },
+  );
+  if (!r.ok) throw new Error(`benchmark world: ${r.error.path}: ${r.error.message}`);
+  return r.value;
 }
 
 /** The median of `values` (the upper one of an even count); NaN for none. */
@@ -119,37 +138,32 @@ function rawUnpack(image: BuiltImage, xtsKey: Uint8Array): [Buffer, Buffer, Buff
 
 /**
  * The model's unpack of `image` through the platform: create-guest, set-header, one unpack per
- * secured page in image order, verify. Returns the final state.
+ * secured page in image order, verify. Returns the final world. The suite is the world's.
  *
- * With `pageLimit` below the page count, or with a `suite` other than the node suite (a stub
- * that skips the crypto, to time the model's own logic), verify is not run.
+ * With `pageLimit` below the page count, or with `verifyAtEnd` false (a stub suite that skips
+ * the crypto, to time the model's own logic), verify is not run.
  * @throws Error when any step is rejected, so a benchmark never times a run that did not end in
  * an accepted verify
  */
-function modelUnpack(
-  initial: PlatformState,
-  image: BuiltImage,
-  options: { readonly pageLimit?: number; readonly suite?: CryptoSuite } = {},
-): PlatformState {
-  const suite = options.suite ?? nodeSuite;
+function modelUnpack(initial: World, image: BuiltImage, options: { readonly pageLimit?: number; readonly verifyAtEnd?: boolean } = {}): World {
   const fail = (what: string, outcome: unknown): never => {
-    throw new Error(`model unpack: ${what} was rejected: ${JSON.stringify(outcome)}`);
+    throw new Error(`model unpack: ${what} was rejected: ${JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
   };
-  let s = step(initial, { kind: 'create-guest', memoryPages: image.layout.imageSize / PAGE_SIZE }, suite);
-  if (s.outcome.kind !== 'accepted' || !('guest' in s.outcome.response)) return fail('create-guest', s.outcome);
-  const guest = s.outcome.response.guest;
-  s = step(s.state, { kind: 'set-header', guest, header: image.headerBytes }, suite);
+  let s = step(initial, { kind: 'create-guest', machine: 0, memoryPages: image.layout.imageSize / PAGE_SIZE });
+  const guest = s.outcome.kind === 'accepted' ? s.outcome.response['guest'] : undefined;
+  if (typeof guest !== 'number') return fail('create-guest', s.outcome);
+  s = step(s.state, { kind: 'set-header', guest, header: image.headerBytes });
   if (s.outcome.kind !== 'accepted') return fail('set-header', s.outcome);
   const pages = image.layout.pages;
   const n = Math.min(pages.length, options.pageLimit ?? Infinity);
   for (let i = 0; i < n; i++) {
     const p = pages[i];
     if (p === undefined) break;
-    s = step(s.state, { kind: 'unpack', guest, address: p.address, tweak: p.tweak, page: p.stored }, suite);
+    s = step(s.state, { kind: 'unpack', guest, address: p.address, tweak: p.tweak, page: p.stored });
     if (s.outcome.kind !== 'accepted') return fail(`unpack of page ${i}`, s.outcome);
   }
-  if (n < pages.length || suite !== nodeSuite) return s.state;
-  s = step(s.state, { kind: 'verify', guest }, suite);
+  if (n < pages.length || options.verifyAtEnd === false) return s.state;
+  s = step(s.state, { kind: 'verify', guest });
   if (s.outcome.kind !== 'accepted') return fail('verify', s.outcome);
   if (s.state.guests.get(guest)?.phase !== 'verified') return fail('verify (phase)', s.outcome);
   return s.state;
@@ -163,7 +177,8 @@ const NO_DIGEST: DigestState = { update: () => NO_DIGEST, digest: () => new Uint
  * nothing): an unpack run on it costs only the model's own logic (guards, persistent maps and
  * sets, platform dispatch, garbage collection).
  */
-const STUB_SUITE: CryptoSuite = { ...nodeSuite, name: 'stub', aesXtsDecrypt: (_key, _tweak, data) => data, sha512Init: () => NO_DIGEST };
+// Named `node` like the suite it stands in for: a world's configuration names its suite.
+const STUB_SUITE: CryptoSuite = { ...nodeSuite, aesXtsDecrypt: (_key, _tweak, data) => data, sha512Init: () => NO_DIGEST };
 
 /**
  * Garbage-collection time, from the `gc` performance entries. `settle` waits for the entries of
@@ -193,7 +208,7 @@ export function gcClock(): { settle(): Promise<number>; stop(): void } {
  * run with XTS and the digests stubbed out); and within it the persistent-structure work of one
  * unpack (`memory.has` + `set`, `usedTweaks.has` + `add` with the tweak by tweakKey).
  */
-function attribution(image: BuiltImage, initial: PlatformState): { digests: number; rawHashes: number; structures: number; logic: number } {
+function attribution(image: BuiltImage): { digests: number; rawHashes: number; structures: number; logic: number } {
   const pages = image.layout.pages;
   const count = Math.min(pages.length, 4096);
   let i = 0;
@@ -239,11 +254,12 @@ function attribution(image: BuiltImage, initial: PlatformState): { digests: numb
     const hex = tweakKey(p.tweak);
     return memory.has(page) || tweaks.has(hex) ? undefined : [memory.set(page, p.stored), tweaks.add(hex)];
   }, { minTime: 300 });
-  modelUnpack(initial, image, { suite: STUB_SUITE, pageLimit: 2048 });
+  const stubbed = benchWorld(STUB_SUITE);
+  modelUnpack(stubbed, image, { pageLimit: 2048 });
   const logic: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const t0 = nowMs();
-    modelUnpack(initial, image, { suite: STUB_SUITE });
+    modelUnpack(stubbed, image, { verifyAtEnd: false });
     logic.push(((nowMs() - t0) * 1000) / pages.length);
   }
   return { digests: 1e6 / digests, rawHashes: 1e6 / rawHashes, structures: 1e6 / structures, logic: median(logic) };
@@ -257,8 +273,7 @@ function attribution(image: BuiltImage, initial: PlatformState): { digests: numb
  */
 export async function benchUnpack(): Promise<BenchResult[]> {
   const image = buildBenchImage({ kernel: pattern(KERNEL_BYTES, 31, 7) });
-  const initial = initialState(nodeSuite, [benchHostScalar()]);
-  if (initial === undefined) throw new Error('the benchmark host scalar is not a valid P-521 scalar');
+  const initial = benchWorld(nodeSuite);
   const pageCount = image.layout.pages.length;
   const mib = (pageCount * PAGE_SIZE) / MIB;
 
@@ -294,7 +309,7 @@ export async function benchUnpack(): Promise<BenchResult[]> {
   const modelMs = median(model);
   const ratio = modelMs / rawMs;
   const label = `64 MiB image (${pageCount} pages)`;
-  const parts = attribution(image, initial);
+  const parts = attribution(image);
   const extraUs = ((modelMs - rawMs) * 1000) / pageCount;
   return [
     { name: `raw node:crypto, ${label}`, value: rawMs, unit: 'ms', note: `XTS decrypt + 3 × SHA-512 per page; GC ${median(rawGc).toFixed(0)} ms of it` },

@@ -1,0 +1,126 @@
+/**
+ * Early rejection: what one platform step costs when the action is refused before any crypto
+ * runs (an unknown guest, the wrong phase, a bad address, a malformed action), on a world with
+ * four guests on two machines in phases `created` and `unpacking`. Fuzzing runs billions of such
+ * steps, so DESIGN.md sets the target: at most 0.5 µs per step, at least 2,000,000 steps/s on
+ * one core.
+ *
+ * Each case is measured in {@link BATCHES} batches after a warm-up, the cases taking turns batch by
+ * batch (so load from other processes hits all alike); the median batch is reported. Beside the
+ * cases, the parts of a step alone: the boundary's read (`readAction`) of an unpack action and
+ * the copy of one 4 KiB page, so that a missed target says where its time goes.
+ *
+ * Run standalone: `npx tsx bench/dispatch.ts`.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PAGE_SIZE } from '../model/core/bytes.js';
+import { copyBytes } from '../model/core/schema.js';
+import { nodeSuite } from '../model/crypto/node-suite.js';
+import { readAction, step, type World } from '../model/platform/index.js';
+import { formatResults, measure, type BenchResult } from './harness.js';
+import { benchWorld, buildBenchImage, median, pattern, targetNote } from './unpack.js';
+
+/** Target: µs per early-rejected step, at most. */
+export const TARGET_US = 0.5;
+/** Target: early-rejected steps per second on one core, at least. */
+export const TARGET_STEPS_PER_SECOND = 2_000_000;
+/** Timed batches per case; the median is reported. */
+const BATCHES = 5;
+/** Memory of every guest, in pages. */
+const MEMORY_PAGES = 16;
+
+/** One early rejection: the action, the code it must get, and what it shows. */
+interface RejectionCase {
+  readonly name: string;
+  readonly action: unknown;
+  readonly code: string;
+}
+
+/**
+ * The world the cases run on: machines 0 and 1 (node suite); guests 1 (machine 0) and 3
+ * (machine 1) in `created`; guests 2 (machine 0) and 4 (machine 1) in `unpacking` after an
+ * accepted set-header of a small image.
+ */
+export function dispatchWorld(): World {
+  const image = buildBenchImage({ kernel: pattern(2 * PAGE_SIZE, 31, 7) });
+  let world = benchWorld(nodeSuite, 2);
+  for (const [machine, header] of [[0, false], [0, true], [1, false], [1, true]] as const) {
+    const created = step(world, { kind: 'create-guest', machine, memoryPages: MEMORY_PAGES });
+    const guest = created.outcome.kind === 'accepted' ? created.outcome.response['guest'] : undefined;
+    if (typeof guest !== 'number') throw new Error(`dispatch world: create-guest rejected: ${JSON.stringify(created.outcome)}`);
+    world = created.state;
+    if (header) {
+      const opened = step(world, { kind: 'set-header', guest, header: image.headerBytes });
+      if (opened.outcome.kind !== 'accepted') throw new Error(`dispatch world: set-header rejected: ${JSON.stringify(opened.outcome)}`);
+      world = opened.state;
+    }
+  }
+  return world;
+}
+
+/** The cases: each names the guard that refuses it. */
+function cases(): RejectionCase[] {
+  const page = pattern(PAGE_SIZE, 23, 3);
+  const tweak = pattern(16, 13, 5);
+  const unpack = (guest: unknown, address: unknown, p: unknown = page) => ({ kind: 'unpack', guest, address, tweak, page: p });
+  return [
+    { name: 'unknown guest (verify on guest 999)', action: { kind: 'verify', guest: 999 }, code: 'GUEST_NOT_FOUND' },
+    { name: 'wrong phase (verify in created)', action: { kind: 'verify', guest: 1 }, code: 'INVALID_STATE' },
+    { name: 'wrong phase (unpack of a 4 KiB page in created)', action: unpack(1, 0n), code: 'INVALID_STATE' },
+    { name: 'bad address (misaligned unpack, 4 KiB page)', action: unpack(2, 4097n), code: 'ADDRESS_NOT_ALIGNED' },
+    { name: 'bad address (out-of-range unpack, 4 KiB page)', action: unpack(2, BigInt(MEMORY_PAGES * PAGE_SIZE)), code: 'ADDRESS_OUT_OF_RANGE' },
+    { name: 'malformed (guest a string)', action: unpack('2', 0n), code: 'MALFORMED_ACTION' },
+    { name: 'malformed (page a number array)', action: unpack(2, 0n, Array.from(page)), code: 'MALFORMED_ACTION' },
+  ];
+}
+
+/** The median of `BATCHES` measurements of each function, the functions taking turns. */
+function medianRates(fns: readonly (() => unknown)[], minTime: number): number[] {
+  const samples: number[][] = fns.map(() => []);
+  // Warm-up of every function first: the JIT sees all shapes before any batch is timed.
+  fns.forEach((fn, i) => measure(`warm-up ${i}`, fn, { minTime: minTime / 2, warmupTime: 0 }));
+  for (let b = 0; b < BATCHES; b++) {
+    fns.forEach((fn, i) => samples[i]?.push(measure(`batch ${b} of ${i}`, fn, { minTime, warmupTime: 20 })));
+  }
+  return samples.map(median);
+}
+
+/**
+ * Measures each early rejection in µs/step and steps/s against the targets, and the boundary's
+ * parts alone.
+ * @throws Error when a case is not refused with its code (it would time the wrong path)
+ */
+export async function benchDispatch(options: { minTime?: number } = {}): Promise<BenchResult[]> {
+  const minTime = options.minTime ?? 200;
+  const world = dispatchWorld();
+  const all = cases();
+  for (const c of all) {
+    const s = step(world, c.action);
+    if (s.outcome.kind !== 'rejected' || s.outcome.code !== c.code || s.state !== world) {
+      throw new Error(`dispatch case '${c.name}': expected ${c.code} and an unchanged world, got ${JSON.stringify(s.outcome)}`);
+    }
+  }
+  const page = pattern(PAGE_SIZE, 23, 3);
+  const readOnly = { kind: 'unpack', guest: 2, address: 4097n, tweak: pattern(16, 13, 5), page };
+  const fns: (() => unknown)[] = [...all.map((c) => () => step(world, c.action)), () => readAction(readOnly), () => copyBytes(page)];
+  const rates = medianRates(fns, minTime);
+  const results: BenchResult[] = [];
+  all.forEach((c, i) => {
+    const perSecond = rates[i] ?? Number.NaN;
+    const us = 1e6 / perSecond;
+    results.push({ name: c.name, value: us, unit: 'µs/step', note: targetNote(us, '≤', TARGET_US, c.code) });
+    results.push({ name: c.name, value: perSecond, unit: 'steps/s', note: targetNote(perSecond, '≥', TARGET_STEPS_PER_SECOND) });
+  });
+  const read = rates[all.length] ?? Number.NaN;
+  const copy = rates[all.length + 1] ?? Number.NaN;
+  results.push({ name: '  part: readAction of an unpack with a 4 KiB page', value: 1e6 / read, unit: 'µs/op', note: 'the boundary: shape check and copies' });
+  results.push({ name: '  part: copyBytes of one 4 KiB page', value: 1e6 / copy, unit: 'µs/op', note: 'allocation + set' });
+  return results;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  console.log(formatResults(await benchDispatch()));
+}

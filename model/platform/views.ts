@@ -52,6 +52,8 @@ export const VIEW = {
     party: t.enum(['guest'] as const),
     id: t.id(),
     phase,
+    psw: t.object({ mask: t.u64(), addr: t.u64() }, "its CPU's PSW: the image's once started"),
+    prefix: t.int({ doc: "its CPU's prefix register" }),
     memory: t.array(t.object({ page: t.int(), bytes: t.bytes({ size: 4096 }) }), { doc: 'secure memory in ascending page order' }),
   }),
   owner: t.object({
@@ -121,7 +123,7 @@ export function viewOf(world: World, party: Party): View | null {
       const g = world.guests.get(party.guest);
       if (g === undefined) return null;
       const memory = byKey(g.memory).map(([page, bytes]) => ({ page, bytes: copy(bytes) }));
-      return { party: 'guest', id: g.id, phase: g.phase, memory };
+      return { party: 'guest', id: g.id, phase: g.phase, psw: { mask: g.cpu.psw.mask, addr: g.cpu.psw.addr }, prefix: g.cpu.prefix, memory };
     }
     case 'owner': {
       const g = world.guests.get(party.guest);

@@ -5,7 +5,9 @@
  * @module
  */
 import fc from 'fast-check';
-import { bytesToHex, equalBytes, hexToBytes, PAGE_SIZE } from '../../model/core/bytes.js';
+import { bytesToHex, equalBytes, hexToBytes, PAGE_SIZE, u64be as u64bytes } from '../../model/core/bytes.js';
+
+const u64be = (v: bigint): number[] => [...u64bytes(v)];
 import { defineProperty } from '../property.js';
 import type { PlatformOutcome } from '../../model/platform/index.js';
 import { expectAccepted, expectCode, holds, sut, type Calls } from '../sut-calls.js';
@@ -42,6 +44,10 @@ export const honestUnpackYieldsPlaintext = defineProperty({
     yield* holds('REQ-UNPACK-13', run.trace.at(-1)?.phase === 'running', 'the honest guest runs');
     const differs = yield* memoryDiffers(run.guest, image);
     yield* holds('REQ-UNPACK-11', differs === null, differs ?? '');
+    // The started CPU runs from the PSW the owner sealed into the header.
+    const v = yield* sut.observe({ kind: 'guest', guest: run.guest });
+    const psw = v !== null && v.party === 'guest' ? u64be(v.psw.mask).concat(u64be(v.psw.addr)) : [];
+    yield* holds('REQ-UNPACK-13', bytesToHex(Uint8Array.from(psw)) === bytesToHex(image.psw), `the running guest's PSW is not the image's`);
   },
 });
 
@@ -120,6 +126,13 @@ export const tweakUniqueness = defineProperty({
     const address = BigInt(page) * BigInt(PAGE_SIZE);
     const o = yield* sut.apply({ kind: 'unpack', guest: run.guest, address, tweak, page: new Uint8Array(PAGE_SIZE) });
     yield* expectCode('unpack', o, 'TWEAK_REUSED', 'replayed tweak at a free page');
+    // A tweak that differs from a used one in a single byte (a prefix byte too) is a new tweak.
+    const near = Uint8Array.from(tweak);
+    const at = (pick >>> 4) % near.length;
+    near[at] = (near[at] ?? 0) ^ (1 + (pick % 255));
+    if (seen.has(bytesToHex(near))) return true;
+    const o2 = yield* sut.apply({ kind: 'unpack', guest: run.guest, address, tweak: near, page: new Uint8Array(PAGE_SIZE) });
+    yield* holds('REQ-UNPACK-10', !(o2.kind === 'rejected' && o2.code === 'TWEAK_REUSED'), `a tweak that differs from a used one in byte ${at} was taken for a reuse`);
     return true;
   },
 });

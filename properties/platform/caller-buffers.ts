@@ -75,7 +75,21 @@ function* runWith(image: TestImage, foreign: TestImage, moves: readonly Move[], 
     seen.push(JSON.stringify(outcome));
   }
   seen.push(yield* snapshot([guest]));
+  if (reuse) {
+    // Views are the caller's too: scribbling over every byte string they hold changes nothing.
+    for (const party of [{ kind: 'hypervisor' } as const, { kind: 'guest', guest } as const]) scribbleView(yield* sut.observe(party));
+    seen.push(yield* snapshot([guest]));
+  } else {
+    seen.push(seen.at(-1) ?? '');
+  }
   return seen;
+}
+
+/** Overwrites every byte string a view holds. */
+function scribbleView(v: unknown): void {
+  if (v instanceof Uint8Array) v.fill(0x5a);
+  else if (Array.isArray(v)) v.forEach(scribbleView);
+  else if (typeof v === 'object' && v !== null) Object.values(v).forEach(scribbleView);
 }
 
 /** REQ-PLATFORM-6: rewriting or reusing every buffer after each call changes nothing. */
@@ -84,7 +98,7 @@ export const callerBuffersNotKept = defineProperty({
   name: 'caller-buffers-not-kept',
   requirements: ['REQ-PLATFORM-6'],
   statement:
-    'A hypervisor that passes every byte field through one reused buffer and rewrites it after each call (with the honest bytes of a page it tampered with, or with garbage) gets the same outcomes and views as one that passes fresh buffers.',
+    'A hypervisor that passes every byte field through one reused buffer and rewrites it after each call (with the honest bytes of a page it tampered with, or with garbage), and overwrites the views it got, gets the same outcomes and views as one that passes fresh buffers.',
   arbitrary: arbCase,
   *run({ image, foreign, schedule }) {
     const fresh = yield* runWith(image, foreign, schedule, false);

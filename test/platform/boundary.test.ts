@@ -141,7 +141,7 @@ describe('nothing the caller keeps aliases the world', () => {
     w = step(w, { kind: 'unpack', guest: 1, address: p.address, tweak: p.tweak, page: p.stored }).state;
     const g = viewOf(w, { kind: 'guest', guest: 1 });
     const hv = viewOf(w, { kind: 'hypervisor' });
-    const snapshotOf = () => JSON.stringify([viewOf(w, { kind: 'guest', guest: 1 }), viewOf(w, { kind: 'hypervisor' })], (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : v));
+    const snapshotOf = () => JSON.stringify([viewOf(w, { kind: 'guest', guest: 1 }), viewOf(w, { kind: 'hypervisor' })], (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : typeof v === 'bigint' ? v.toString(16) : v));
     const before = snapshotOf();
     if (g?.party === 'guest') for (const m of g.memory) m.bytes.fill(0x55);
     if (hv?.party === 'hypervisor') {

@@ -33,16 +33,20 @@ const MAX_VIEWS = 256;
 
 /** Copies a field into the arena (growing it when a field does not fit). */
 const intoArena: ByteCopier = (v, length) => {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: growing also when the field fits exactly (>=) or always (true) only allocates more; never growing (false, <=) is killed by test/platform/boundary-arena.test.ts
   if (used + length > arena.byteLength) {
     // Views already handed out for this action keep the old buffer alive; it is never reused.
     arena = new ArrayBuffer(Math.max(ARENA_BYTES, 2 * (used + length)));
     views = new Map();
     used = 0;
   }
+  // Stryker disable next-line ArithmeticOperator: `- length` still gives distinct keys for distinct (offset, length) with length < 2^24, a cache key only; `/` (offset-only keys) is killed by test/platform/boundary-arena.test.ts
   const key = used * 0x100_0001 + length;
   let out = views.get(key);
+  // Stryker disable next-line ConditionalExpression: making a fresh view every time gives the same bytes, only slower
   if (out === undefined) {
     // A fuzzer's fields of every length would grow the cache without bound: start it over.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache starts over changes only memory and speed, never the bytes a view holds
     if (views.size >= MAX_VIEWS) views = new Map();
     out = new Uint8Array(arena, used, length);
     views.set(key, out);
@@ -61,6 +65,7 @@ const intoArena: ByteCopier = (v, length) => {
 export function readAction(raw: unknown): Action | undefined {
   used = 0;
   try {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: without this early return, reading `kind` of null or undefined throws into the catch, a primitive has no string kind, and the field reader refuses a function: undefined in every case
     if (typeof raw !== 'object' || raw === null) return undefined;
     const kind: unknown = (raw as { readonly kind?: unknown }).kind;
     if (typeof kind !== 'string') return undefined;
@@ -68,6 +73,7 @@ export function readAction(raw: unknown): Action | undefined {
     if (reader === undefined) return undefined;
     const out = reader(raw, { kind }, intoArena);
     return out === REFUSED ? undefined : (out as unknown as Action);
+    // Stryker disable next-line BlockStatement: an empty catch falls off the end of the function, which returns undefined as well
   } catch {
     // A getter or Proxy trap of the caller threw while being read: not an action.
     return undefined;

@@ -113,7 +113,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: H,
     description: 'set-header: the header decoded before the phase is checked (HEADER_MALFORMED beats INVALID_STATE)',
     search: `    if (guest.phase !== 'created') return fail(guest, 'INVALID_STATE');
-    // The decoded header's fields are views of these bytes: keep them, not the arena's.
+    // The decoded header's fields are views of these bytes: keep them, not the boundary's scratch memory.
     const headerBytes = keep(action.header);
     // REQ-UNPACK-3: the header is a well-formed version 0x100 header
     const decoded = decodeHeader(headerBytes);
@@ -261,19 +261,15 @@ export const MUTANTS: readonly Mutant[] = [
   },
   // --- the boundary and the views ---
   {
-    file: 'model/core/schema.ts',
-    description: "the boundary does not copy bytes (copyBytes hands the caller's array through)",
-    search: `export function copyBytes(v: unknown, copier: ByteCopier = freshCopy): Uint8Array | typeof REFUSED {
-  const length = bytesLength(v);
-  return length < 0 ? REFUSED : copier(v as Uint8Array, length);`,
-    replace: `export function copyBytes(v: unknown, copier: ByteCopier = freshCopy): Uint8Array | typeof REFUSED {
-  const length = bytesLength(v);
-  void copier;
-  return length < 0 ? REFUSED : (v as Uint8Array);`,
+    file: 'model/platform/boundary.ts',
+    description: "the boundary does not copy bytes (the scratch copier hands the caller's array through)",
+    search: `    view.set(v);
+    return view;`,
+    replace: `    return v;`,
   },
   {
     file: 'model/world/guests.ts',
-    description: 'keep() does not copy: the world keeps views of the boundary arena, which the next step overwrites',
+    description: "keep() does not copy: the world keeps views of the boundary's scratch memory, which the next step overwrites",
     search: `  return bytes.slice();`,
     replace: `  return bytes;`,
   },

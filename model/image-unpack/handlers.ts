@@ -4,7 +4,7 @@
  * Each handler checks its guards in the order of the specification (`guards.ts` lists them),
  * then applies its effect as one new guest value. A rejection returns the guest unchanged, except
  * a failed verify, which the specification records (REQ-UNPACK-12). Handlers are total: they
- * never throw. The actions they get were copied at the platform's boundary into its arena: no
+ * never throw. The actions they get were copied at the platform's boundary into its scratch memory: no
  * byte here is the caller's, and what the guest keeps is copied out with `keep`.
  * @module
  */
@@ -23,6 +23,8 @@ import { tweakKey, type UnpackSlice, type VerifyCheck } from './slice.js';
 
 /** The page size as a bigint, for guest addresses. */
 const PAGE = BigInt(PAGE_SIZE);
+/** The bits of an address inside its page. */
+const PAGE_OFFSET_MASK = PAGE - 1n;
 
 type Empty = Record<string, never>;
 const EMPTY: Empty = {};
@@ -48,7 +50,7 @@ export function setHeader(world: World, action: SetHeader): Step<World, Empty> {
   return onGuest(world, action.guest, (guest) => {
     // REQ-UNPACK-2: a header is set once, in `created`
     if (guest.phase !== 'created') return fail(guest, 'INVALID_STATE');
-    // The decoded header's fields are views of these bytes: keep them, not the arena's.
+    // The decoded header's fields are views of these bytes: keep them, not the boundary's scratch memory.
     const headerBytes = keep(action.header);
     // REQ-UNPACK-3: the header is a well-formed version 0x100 header
     const decoded = decodeHeader(headerBytes);
@@ -108,9 +110,10 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     // REQ-UNPACK-6: a whole tweak and a whole page
     if (action.tweak.length !== 16 || action.page.length !== PAGE_SIZE) return fail(guest, 'INVALID_LENGTH');
     // REQ-UNPACK-7: the address is page-aligned...
-    if (action.address % PAGE !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
-    // REQ-UNPACK-7: ...and inside guest memory
-    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
+    if ((action.address & PAGE_OFFSET_MASK) !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
+    // REQ-UNPACK-7: ...and inside guest memory. Exact as numbers: the memory size is below 2^53, and
+    // rounding a larger address to a number keeps it at or above 2^53.
+    if (Number(action.address) >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
     // REQ-UNPACK-8: no more than NEP pages
     if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');
     const page = Number(action.address / PAGE);

@@ -50,7 +50,7 @@ export function newGuest(id: number, machine: number, memoryPages: number, slice
 }
 
 /**
- * A copy of action bytes for the world to keep. The boundary hands handlers bytes in its arena,
+ * A copy of action bytes for the world to keep. The boundary hands handlers bytes in its scratch memory,
  * which the next step reuses: whatever a handler stores (a page, a tweak, a header) it stores
  * through `keep` (REQ-PLATFORM-6).
  */

@@ -1,12 +1,14 @@
-// The boundary's arena (model/platform/boundary.ts): byte fields larger than the arena grow it,
-// fields of many lengths start the view cache over, and two fields of one action never share a
-// view; in every case the fields read are exactly the caller's bytes, and an honest image is
-// still unpacked, verified and started after them.
+// The boundary's scratch memory (model/platform/boundary.ts): a byte field longer than its
+// scratch memory grows it, one over 1 MiB gets a fresh copy, fields of many lengths in a row are
+// each read whole, and two fields of one action never share memory; in every case the fields read
+// are exactly the caller's bytes, and an honest image is still unpacked, verified and started
+// after them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import { driveHonest } from '../../model/image-unpack/honest-driver.js';
 import { initialWorld, readAction, step, type World } from '../../model/platform/index.js';
+import { MAX_SCRATCH_BYTES, scratchCopier } from '../../model/platform/boundary.js';
 import { arbImage, CONFIG, MACHINE } from '../../properties/image-unpack/fixtures.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
 
@@ -38,8 +40,8 @@ function honestRun(): { rejected: unknown; unpacked: number } {
 
 const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
-describe('the arena', () => {
-  it('reads a field larger than the arena whole, and an honest image still goes through after it', () => {
+describe('scratch memory', () => {
+  it('reads a field larger than its scratch memory whole, and an honest image still goes through after it', () => {
     const before = honestRun();
     expect(before).toEqual({ rejected: null, unpacked: image.pages.length });
     const big = pattern(100 * 1024, 5);
@@ -52,7 +54,7 @@ describe('the arena', () => {
     const s = step(w, { kind: 'set-header', guest: 1, header: big });
     expect(s.outcome.kind).toBe('rejected');
     expect(s.outcome).not.toEqual(malformed);
-    // A field that needs an even bigger arena while one is already in use.
+    // A field that needs more scratch memory than a well-formed one of its kind.
     const bigger = pattern(300 * 1024, 9);
     const b = readAction({ kind: 'unpack', guest: 1, address: 0n, tweak: pattern(16, 1), page: bigger });
     expect(b?.kind === 'unpack' ? [b.tweak, b.page] : undefined).toEqual([pattern(16, 1), bigger]);
@@ -91,6 +93,34 @@ describe('the arena', () => {
     step(w, { kind: 'unpack', guest: 1, address: 0n, tweak: pattern(24, 1), page: pattern(100, 2) });
     step(w, { kind: 'set-header', guest: 1, header: pattern(16, 3) });
     step(w, { kind: 'set-header', guest: 1, header: pattern(5000, 4) });
+    expect(honestRun()).toEqual({ rejected: null, unpacked: image.pages.length });
+  });
+});
+
+describe('a scratch copier', () => {
+  it('copies fields up to 1 MiB into memory it reuses, and longer ones into fresh memory', () => {
+    const copy = scratchCopier(16);
+    const a = copy(pattern(16, 1), 16);
+    const b = copy(pattern(16, 2), 16);
+    expect(b).toBe(a);
+    expect(b).toEqual(pattern(16, 2));
+    const grown = copy(pattern(5000, 3), 5000);
+    expect(grown).toEqual(pattern(5000, 3));
+    expect(copy(pattern(16, 4), 16)).toEqual(pattern(16, 4));
+    const atLimit = copy(pattern(MAX_SCRATCH_BYTES, 5), MAX_SCRATCH_BYTES);
+    expect(copy(pattern(MAX_SCRATCH_BYTES, 5), MAX_SCRATCH_BYTES)).toBe(atLimit);
+    const huge = pattern(MAX_SCRATCH_BYTES + 1, 6);
+    const first = copy(huge, huge.length);
+    const second = copy(huge, huge.length);
+    expect(first).toEqual(huge);
+    expect(second).not.toBe(first);
+    expect(copy(pattern(MAX_SCRATCH_BYTES, 7), MAX_SCRATCH_BYTES)).toEqual(pattern(MAX_SCRATCH_BYTES, 7));
+  });
+
+  it('reads a field over 1 MiB whole, and an honest image still goes through after it', () => {
+    const huge = pattern(MAX_SCRATCH_BYTES + 100, 8);
+    const a = readAction({ kind: 'set-header', guest: 1, header: huge });
+    expect(a?.kind === 'set-header' ? a.header : undefined).toEqual(huge);
     expect(honestRun()).toEqual({ rejected: null, unpacked: image.pages.length });
   });
 });

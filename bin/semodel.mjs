@@ -24,7 +24,7 @@ function newestSource(folders) {
 
 try {
   let main;
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(['cli', 'model', 'properties'])) {
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(['cli', 'conformance', 'model', 'properties'])) {
     ({ main } = await import(pathToFileURL(built).href));
   } else {
     const { register } = await import('tsx/esm/api');

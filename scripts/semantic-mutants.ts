@@ -270,7 +270,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: 'model/world/guests.ts',
     description: "keep() does not copy: the world keeps views of the boundary's scratch memory, which the next step overwrites",
-    search: `  return bytes.slice();`,
+    search: `  return slabCopy(bytes);`,
     replace: `  return bytes;`,
   },
   {

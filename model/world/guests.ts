@@ -6,6 +6,7 @@
 import { Map as PMap } from 'immutable';
 import type { Step } from '../core/outcome.js';
 import { rowOf, type Rejections } from '../core/rejections.js';
+import { slabCopy } from '../core/slab.js';
 import type { GuestStep } from './mechanism.js';
 import { PLATFORM_REJECTIONS, type PlatformCode } from './platform-rejections.js';
 import type { CpuState, Guest, GuestSlices, World } from './world.js';
@@ -55,5 +56,5 @@ export function newGuest(id: number, machine: number, memoryPages: number, slice
  * through `keep` (REQ-PLATFORM-6).
  */
 export function keep(bytes: Uint8Array): Uint8Array {
-  return bytes.slice();
+  return slabCopy(bytes);
 }

@@ -5,7 +5,10 @@
  * (`runSchedule` through `runSync` over the model as a synchronous system under test: reset,
  * create-guest, then per move one `apply` and one owner `observe`); generating the images is not.
  * Also the whole campaign of one property (`adversarial-schedule-integrity`, 200 runs through
- * `runProperty`), generation included, in property runs per second.
+ * `runProperty`), generation included, in property runs per second; campaign steps per second
+ * with each suite (`runCampaignProperty`, as `semodel campaign --suite` runs it); and semodel
+ * beside the in-repo peer, fast-check's `fc.commands` model run of the abstract unpack workload
+ * (bench/unpack-commands-peer.ts), on the same workload size (64-page guest, 32-page image).
  *
  * Run standalone: `npx tsx bench/campaign-steps.ts`.
  * @module
@@ -16,7 +19,10 @@ import fc from 'fast-check';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
 import { modelSystem, type SyncSystemUnderTest } from '../model/platform/index.js';
-import { arbCase, SUITE, type ScheduleCase } from '../properties/image-unpack/fixtures.js';
+import { arbCase, arbSecrets, imageOf, SUITE, type ImageShape, type ScheduleCase, type TestImage } from '../properties/image-unpack/fixtures.js';
+import { runCampaignProperty, type CampaignSuite } from '../properties/campaign/run.js';
+import { arbSchedule } from '../properties/image-unpack/schedules.js';
+import { PEER_IMAGE_PAGES, PEER_MEMORY_PAGES, runCommandsPeer } from './unpack-commands-peer.js';
 import { memoizeKeyAgreement } from '../properties/memoized-suite.js';
 import { adversaryCannotStartOtherContents } from '../properties/image-unpack/integrity.js';
 import { runSchedule } from '../properties/image-unpack/schedules.js';
@@ -68,6 +74,60 @@ function stepsPerSecond(cases: readonly ScheduleCase[], suite: CryptoSuite): { s
   return { steps, perSecond: steps / (median(times) / 1000) };
 }
 
+/** Images of exactly {@link PEER_IMAGE_PAGES} secured pages in a guest of at least {@link PEER_MEMORY_PAGES}: the peer's workload size. */
+function peerSizedImage(seed: number): TestImage {
+  // kernel 16 + initrd 14 + parmline 1 + stage3b 1 = 32 secured pages.
+  const shape: ImageShape = {
+    kernelPages: 16,
+    kernelTail: 4096,
+    initrdPages: 14,
+    initrdTail: 4096,
+    parmlineLength: 20,
+    hosts: [0],
+    noDecryption: false,
+    tweakRandoms: { kernel: new Uint8Array(6).fill(1), parmline: new Uint8Array(6).fill(2), initrd: new Uint8Array(6).fill(3), stage3b: new Uint8Array(6).fill(4) },
+  };
+  const [secrets] = fc.sample(arbSecrets, { numRuns: 1, seed });
+  if (secrets === undefined) throw new Error('no secrets sampled');
+  const image = imageOf(shape, secrets);
+  if (image.pages.length !== PEER_IMAGE_PAGES) throw new Error(`the peer-sized image has ${image.pages.length} pages`);
+  return { ...image, memoryPages: Math.max(PEER_MEMORY_PAGES, image.memoryPages) };
+}
+
+/** Steps per second of the campaign's own run of a property with `suite` (generation included). */
+function campaignStepsPerSecond(suite: CampaignSuite): { steps: number; perSecond: number } {
+  const { result } = runCampaignProperty(adversaryCannotStartOtherContents, { campaignSeed: SEED, runs: PROPERTY_RUNS, suite, now: nowMs });
+  if (result.status !== 'passed') throw new Error(`${result.name} failed with the ${suite} suite`);
+  return { steps: result.steps, perSecond: result.steps / (result.timeMs / 1000) };
+}
+
+/**
+ * semodel and the in-repo peer (fast-check's model-based runner over an abstract model) on the
+ * same workload size: one guest of 64 pages, a 32-page image, adversarial schedules.
+ */
+function peerComparison(): BenchResult[] {
+  const own = peerSizedImage(1);
+  const foreign = peerSizedImage(2);
+  const schedules = fc.sample(arbSchedule(own.pages.length, foreign.pages.length), { numRuns: 100, seed: SEED });
+  const cases: ScheduleCase[] = schedules.map((schedule) => ({ image: own, foreign, schedule }));
+  const noble = stepsPerSecond(cases, SUITE);
+  const node = stepsPerSecond(cases, memoizeKeyAgreement(nodeSuite));
+  stepAll(cases.slice(0, 1), systemOn(SUITE)); // both paths warm
+  runCommandsPeer(20, 100, SEED, nowMs);
+  const peer = runCommandsPeer(200, 100, SEED, nowMs);
+  const peerRate = peer.steps / (peer.ms / 1000);
+  return [
+    { name: `semodel, ${PEER_IMAGE_PAGES}-page image in a ${own.memoryPages}-page guest, adversarial schedules, noble`, value: noble.perSecond, unit: 'steps/s', note: `${noble.steps} steps of 100 schedules; real crypto` },
+    { name: 'same workload, node suite', value: node.perSecond, unit: 'steps/s', note: `${(node.perSecond / noble.perSecond).toFixed(2)} × noble` },
+    {
+      name: `peer: fc.commands model run, abstract unpack (${PEER_MEMORY_PAGES}-page guest, ${PEER_IMAGE_PAGES}-page image)`,
+      value: peerRate,
+      unit: 'steps/s',
+      note: `${peer.steps} commands in 200 runs, generation included; semodel node is ${(node.perSecond / peerRate).toFixed(3)} × the peer (issue 7 measured 200-600 k steps/s for it)`,
+    },
+  ];
+}
+
 /**
  * Measures platform steps per second over sampled adversarial schedules (the campaign's suite:
  * noble with memoized key agreement; and the node suite, memoized alike) and property runs per
@@ -89,7 +149,23 @@ export async function benchCampaignSteps(): Promise<BenchResult[]> {
   const propertyMs = nowMs() - p0;
   if (run.status !== 'passed') throw new Error(`${run.name} failed (seed ${SEED}): ${run.error ?? ''}`);
 
+  const campaignNoble = campaignStepsPerSecond('noble');
+  const campaignNode = campaignStepsPerSecond('node');
+
   return [
+    {
+      name: `campaign steps (runCampaignProperty, ${run.name}, ${PROPERTY_RUNS} runs), --suite noble`,
+      value: campaignNoble.perSecond,
+      unit: 'steps/s',
+      note: `${campaignNoble.steps} steps; generation and coverage counting included`,
+    },
+    {
+      name: 'same campaign, --suite node',
+      value: campaignNode.perSecond,
+      unit: 'steps/s',
+      note: `${(campaignNode.perSecond / campaignNoble.perSecond).toFixed(2)} × noble`,
+    },
+    ...peerComparison(),
     {
       name: `platform steps, ${CASES} sampled schedules, campaign suite (noble)`,
       value: campaignSuite.perSecond,

@@ -4,6 +4,9 @@
  * knows what is measured.
  * @module
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 
 /** One figure a benchmark reports. */
 export interface BenchResult {
@@ -85,4 +88,76 @@ export function formatResults(results: readonly BenchResult[]): string {
       return `${r.name.padEnd(width)}  ${v.padStart(10)} ${r.unit}${r.note === undefined ? '' : `  (${r.note})`}`;
     })
     .join('\n');
+}
+
+/** What one measured child process took (see {@link measureChild}). */
+export interface ChildMeasure {
+  readonly status: number | null;
+  /** Wall time around the whole child, start-up included (ms). */
+  readonly wallMs: number;
+  /** User + system CPU seconds of the child, all its threads; NaN when unknown. */
+  readonly cpuSeconds: number;
+  /** Peak resident set size in bytes; NaN when unknown. */
+  readonly peakRss: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** GNU time, which reports a child's peak RSS and CPU time (`%M`, `%U`, `%S`). */
+export const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Runs `command args…` and measures it: wall time here, CPU time and peak RSS by GNU time
+ * (`-f '%M %U %S'` into `report`) when `gnuTime`, else NaN. Synchronous: nothing else of this
+ * process runs meanwhile.
+ * @param report a scratch file for GNU time's line
+ */
+export function measureChild(
+  command: string,
+  args: readonly string[],
+  options: { readonly report: string; readonly gnuTime: boolean; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv },
+): ChildMeasure {
+  rmSync(options.report, { force: true });
+  const [cmd, argv] = options.gnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', options.report, command, ...args]] : [command, [...args]];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const line = options.gnuTime && existsSync(options.report) ? (readFileSync(options.report, 'utf8').trim().split('\n').pop() ?? '') : '';
+  const [kib, user, system] = line.trim().split(/\s+/).slice(-3).map(Number);
+  const peakRss = kib !== undefined && Number.isFinite(kib) ? kib * 1024 : Number.NaN;
+  const cpuSeconds = user !== undefined && system !== undefined && Number.isFinite(user + system) ? user + system : Number.NaN;
+  return { status: r.status, wallMs, cpuSeconds, peakRss, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The median of `values` (NaN for none). */
+export function medianOf(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Runs `a` and `b` alternately, `pairs` times, swapping which goes first every pair, so that load
+ * from other processes falls on both alike; returns every run of each, pair `i` being `a[i]`
+ * and `b[i]`.
+ */
+export function alternatePairs<T>(pairs: number, a: () => T, b: () => T): { readonly a: T[]; readonly b: T[] } {
+  const runsA: T[] = [];
+  const runsB: T[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      runsA.push(a());
+      runsB.push(b());
+    } else {
+      runsB.push(b());
+      runsA.push(a());
+    }
+  }
+  return { a: runsA, b: runsB };
+}
+
+/** The one-minute load average and the number of cores, as a note for a figure measured under load. */
+export function loadNote(): string {
+  return `load average ${(loadavg()[0] ?? Number.NaN).toFixed(2)} on ${cpus().length} cores`;
 }

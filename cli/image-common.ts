@@ -3,6 +3,7 @@
  * spelling of flags and numbers in their output.
  * @module
  */
+import { equalBytes, PAGE_SIZE, readU32 } from '../model/core/bytes.js';
 import { formatCodecError } from '../model/core/result.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
@@ -16,6 +17,10 @@ import {
   PCF_PCKMO_HMAC,
   SCF_CCK_EXTENSION_SECRET,
   SCF_CCK_UPDATE_ALLOWED,
+  HEADER_FIXED_SIZE,
+  HEADER_OFFSET,
+  SE_MAGIC,
+  STAGE3A_LOAD_ADDRESS,
 } from '../model/se-format/format.js';
 import { parseImage, type ImageLayoutError, type ParsedImage } from '../model/se-format/image-layout.js';
 import { UsageError, type Io } from './io.js';
@@ -38,16 +43,58 @@ export function readImageFile(io: Io, path: string): ReadImage {
   return parsed.ok ? { ok: true, bytes, parsed: parsed.value } : { ok: false, bytes, error: parsed.error };
 }
 
-/** The one line for a file that is neither an SE image nor a header. */
-export function layoutErrorLine(path: string, e: ImageLayoutError): string {
-  return `${path}: not a usable SE image or header: ${formatCodecError(e)}`;
+/**
+ * The one line for a file that is neither an SE image nor a header. A file too short to hold
+ * an image's header, which lies at 0x10000 or beyond, says so with its size (the parser's own
+ * "no magic from 0x10000 to the end" would name a range that ends before it starts).
+ */
+export function layoutErrorLine(path: string, e: ImageLayoutError, size?: number): string {
+  const what = `${path}: not a usable SE image or header`;
+  if (size === 0) return `${what}: the file is empty`;
+  if (size !== undefined && e.field === 'header' && size < STAGE3A_LOAD_ADDRESS + SE_MAGIC.length) {
+    return `${what}: ${size} bytes (${hexShort(size)}), too short for an image (its header lies at ${hexShort(STAGE3A_LOAD_ADDRESS)} or beyond) and no header magic "IBMSecEx" at offset 0x0`;
+  }
+  return `${what}: ${formatCodecError(e)}`;
 }
 
-/** Like {@link readImageFile}, but a parse error is a UsageError. */
+/** Like {@link readImageFile}, but a parse error is a UsageError (a cut-off header says so). */
 export function readParsedImage(io: Io, path: string): ParsedImage {
   const r = readImageFile(io, path);
-  if (!r.ok) throw new UsageError(layoutErrorLine(path, r.error));
-  return r.parsed;
+  if (r.ok) return r.parsed;
+  const cut = headerCutShort(r.bytes);
+  throw new UsageError(cut === undefined ? layoutErrorLine(path, r.error, r.bytes.length) : cutHeaderLine(path, cut));
+}
+
+/** The one line for a file that ends inside its header. */
+export function cutHeaderLine(path: string, cut: CutHeader): string {
+  return `${path}: not a usable SE image or header: the file ends inside its SE header at ${hexShort(cut.offset)} (${cut.have} of its ${cut.need} bytes); is it truncated?`;
+}
+
+/** Where a header that the file ends inside lies, and how much of it the file holds. */
+export interface CutHeader {
+  /** File offset of the header. */
+  readonly offset: number;
+  /** Bytes of the header in the file. */
+  readonly have: number;
+  /** Bytes the header needs: its fixed part, or its PHS when that is readable and larger. */
+  readonly need: number;
+}
+
+/**
+ * The image's header when the file ends before the header does (a truncated file, or a PHS
+ * that reaches past the end): found as the parser finds it, at the first page boundary from
+ * 0x10000 that starts with the magic, or at 0 for a header alone. Undefined when the file holds
+ * the whole header or has none.
+ */
+export function headerCutShort(bytes: Uint8Array): CutHeader | undefined {
+  const magicAt = (p: number): boolean => equalBytes(bytes.subarray(p, p + SE_MAGIC.length), SE_MAGIC);
+  let offset = magicAt(0) ? 0 : -1;
+  for (let p = STAGE3A_LOAD_ADDRESS; offset < 0 && p + SE_MAGIC.length <= bytes.length; p += PAGE_SIZE) if (magicAt(p)) offset = p;
+  if (offset < 0) return undefined;
+  const have = bytes.length - offset;
+  const phsEnd = HEADER_OFFSET.phs + 4;
+  const need = Math.max(HEADER_FIXED_SIZE, have >= phsEnd ? readU32(bytes, offset + HEADER_OFFSET.phs) : 0);
+  return have < need ? { offset, have, need } : undefined;
 }
 
 /** A number as `0x` and lower-case hex digits, no padding. */

@@ -157,7 +157,7 @@ export function imageInspect(argv: string[], io: Io): number {
     'show-secrets': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
-  });
+  }, true, 'image inspect');
   if (values.help === true) {
     io.out(INSPECT_HELP);
     return 0;

@@ -16,7 +16,7 @@ import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
 import { ALL_REJECTIONS, MAX_GUEST_PAGES, modelSystem } from '../model/platform/index.js';
 import { parse } from './args.js';
 import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
-import { IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
+import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 
 export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
@@ -35,10 +35,17 @@ lists them, verify, and start.
                                  "pld", "ald", "tld", "nep": "PASS" | "FAIL" | "NOT-RUN" } }
 Prints 'valid: ...', or 'invalid: CHECK (CODE, REQUIREMENT) ...' where CHECK is the spec's check
 name (header-format, key-slot, header-auth, page-length, address, too-many-pages, tweak-reuse,
-pld, ald, tld, nep, not-verified), then a line with every check's result.
-Exit status: 0 the guest would start, 1 a check failed, 2 unusable input or arguments.`;
+pld, ald, tld, nep, not-verified), then a line with every check's result. A check the run did
+not reach is NOT-RUN: the set-header checks after the one that failed, and pld, ald, tld, nep
+unless every page was unpacked and verify ran (they are then recomputed over the stored pages).
+Exit status: 0 the guest would start; 1 a check failed: the file holds a whole image (its
+header, stage3a arguments, IPIB and every component lie inside the file) and the firmware
+refuses it at some call, including a whole header it cannot decode (header-format); 2 unusable
+input or arguments: the file is not a whole image (no header, a layout that does not fit the
+file, or a file that ends before its header, IPIB or a component does, as a truncated file
+does), a missing or unreadable file, a bad host key, or bad arguments.`;
 
-/** Outcome of a check in a {@link VerifyReport}. */
+/** Outcome of a check in a {@link VerifyReport}: `NOT-RUN` when the run stopped before it. */
 export type CheckResult = 'PASS' | 'FAIL' | 'NOT-RUN';
 
 /**
@@ -55,11 +62,11 @@ export type CheckResult = 'PASS' | 'FAIL' | 'NOT-RUN';
  *   opened it; null when set-header failed.
  * - `started`: the guest reached `running`.
  * - `detail`: one line more about the failure (e.g. the header decoding error), or null.
- * - `checks`: for information, each check's result: `header-format`, `key-slot`, `header-auth`
- *   from set-header (`NOT-RUN` when an earlier one failed); `pld`, `ald`, `tld`, `nep` recomputed
- *   over the stored pages the IPIB lists, in its order, against the header (as the vectors'
- *   `expectedChecks` spell them), whether or not the run got that far; `NOT-RUN` only when the
- *   header does not decode.
+ * - `checks`: each check's result: `header-format`, `key-slot`, `header-auth` from set-header
+ *   (`NOT-RUN` when an earlier one failed or set-header was not called); `pld`, `ald`, `tld`,
+ *   `nep` once every page was unpacked and verify ran: recomputed over the stored pages the IPIB
+ *   lists, in its order, against the header (as the vectors' `expectedChecks` spell them), all
+ *   four also when verify stopped at the first mismatch; `NOT-RUN` when the run stopped earlier.
  */
 export interface VerifyReport {
   readonly valid: boolean;
@@ -91,7 +98,10 @@ function checkOf(code: RejectionCode): string {
   return ALL_REJECTIONS.find((r) => r.code === code)?.check ?? code.toLowerCase().replaceAll('_', '-');
 }
 
-type DigestChecks = Record<'pld' | 'ald' | 'tld' | 'nep', 'PASS' | 'FAIL'>;
+type DigestChecks = Record<'pld' | 'ald' | 'tld' | 'nep', CheckResult>;
+
+/** The digest checks of a run that stopped before verify. */
+const DIGESTS_NOT_RUN: DigestChecks = { pld: 'NOT-RUN', ald: 'NOT-RUN', tld: 'NOT-RUN', nep: 'NOT-RUN' };
 
 /** PLD, ALD, TLD and NEP over the pages the IPIB lists, compared with the header's. */
 function digestChecks(parsed: ParsedImage): DigestChecks {
@@ -101,9 +111,10 @@ function digestChecks(parsed: ParsedImage): DigestChecks {
   return { pld: r(equalBytes(d.pld, h.pld)), ald: r(equalBytes(d.ald, h.ald)), tld: r(equalBytes(d.tld, h.tld)), nep: r(d.nep === h.nep) };
 }
 
-/** The set-header checks, given the code that stopped set-header (or none). */
-function headerChecks(code: RejectionCode | undefined): Record<'header-format' | 'key-slot' | 'header-auth', CheckResult> {
+/** The set-header checks: all NOT-RUN when `code` is null (set-header not called), else given the code that stopped set-header (or none). */
+function headerChecks(code: RejectionCode | undefined | null): Record<'header-format' | 'key-slot' | 'header-auth', CheckResult> {
   const order = ['header-format', 'key-slot', 'header-auth'] as const;
+  if (code === null) return { 'header-format': 'NOT-RUN', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN' };
   const failed = code === undefined ? -1 : order.indexOf(checkOf(code) as (typeof order)[number]);
   const out = { 'header-format': 'PASS', 'key-slot': 'PASS', 'header-auth': 'PASS' } as Record<(typeof order)[number], CheckResult>;
   if (code === undefined) return out;
@@ -116,8 +127,27 @@ function headerChecks(code: RejectionCode | undefined): Record<'header-format' |
 /** The machine ID `verify` runs the image on. */
 const MACHINE = 0;
 
+/** A verify run: its report, and the guest's secure memory (page number → plaintext) when the guest started. */
+export interface VerifyRun {
+  readonly report: VerifyReport;
+  /** The plaintext the firmware placed at a page number, for a guest that started; else undefined. */
+  readonly securePage: (page: number) => Uint8Array | undefined;
+}
+
 /** Runs the platform over a parsed image with the given host keys. */
 export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[]): VerifyReport {
+  return verifyRun(parsed, keys).report;
+}
+
+/** Like {@link verifyImage}, and keeps the started guest's secure memory (for `image extract`). */
+export function verifyRun(parsed: ParsedImage, keys: readonly LoadedHostKey[]): VerifyRun {
+  const r = runOnModel(parsed, keys);
+  const memory = r.report.valid && r.guest !== null ? r.world.guests.get(r.guest)?.memory : undefined;
+  return { report: r.report, securePage: (page) => memory?.get(page) };
+}
+
+/** The honest run on a fresh model: the report, the guest it created and the final world. */
+function runOnModel(parsed: ParsedImage, keys: readonly LoadedHostKey[]) {
   const privates = keys.map((k) => k.privateKey).filter((d): d is Uint8Array => d !== undefined);
   const pages = parsed.pages.length;
   const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
@@ -128,31 +158,31 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
   } catch {
     throw new UsageError('a host private key is not a valid P-521 scalar');
   }
-  const digests = digestChecks(parsed);
-  const base = { pages, digests };
+  const base = { pages, parsed };
   const run = driveHonest((a) => sut.apply(a), MACHINE, memoryPages, { header: parsed.headerBytes, pages: parsed.pages });
   const slot = run.guest === null ? null : (sut.world.guests.get(run.guest)?.slices.unpack.slotIndex ?? null);
   const slotPhkh = slot === null ? undefined : parsed.header.keySlots[slot]?.phkh;
   const opener = slotPhkh === undefined ? null : (keys.find((k) => equalBytes(k.phkh, slotPhkh))?.path ?? null);
   const opened = { keySlot: slot, hostKey: opener };
   const rejected = run.rejected;
+  const done = (report: VerifyReport) => ({ report, guest: run.guest, world: sut.world });
   if (rejected !== null && rejected.outcome.kind === 'rejected') {
     const { action } = rejected;
     const code = rejected.outcome.code;
     switch (action.kind) {
       case 'create-guest':
-        return failure(base, 'create-guest', code, 0, null, null);
+        return done(failure(base, 'create-guest', code, 0, null, null));
       case 'set-header':
-        return failure(base, 'set-header', code, 0, null, SET_HEADER_DETAIL[code] ?? null);
+        return done(failure(base, 'set-header', code, 0, null, SET_HEADER_DETAIL[code] ?? null));
       case 'unpack':
-        return failure(base, 'unpack', code, run.unpacked, opened, `page ${hex64(action.address)} (tweak ${bytesToHex(action.tweak)}), page ${run.unpacked + 1} of ${pages}`, action.address);
+        return done(failure(base, 'unpack', code, run.unpacked, opened, `page ${hex64(action.address)} (tweak ${bytesToHex(action.tweak)}), page ${run.unpacked + 1} of ${pages}`, action.address));
       case 'verify':
-        return failure(base, 'verify', code, run.unpacked, opened, `after ${run.unpacked} pages`);
+        return done(failure(base, 'verify', code, run.unpacked, opened, `after ${run.unpacked} pages`));
       case 'start':
-        return failure(base, 'start', code, run.unpacked, opened, null);
+        return done(failure(base, 'start', code, run.unpacked, opened, null));
     }
   }
-  return {
+  return done({
     valid: true,
     failedCheck: null,
     code: null,
@@ -164,8 +194,8 @@ export function verifyImage(parsed: ParsedImage, keys: readonly LoadedHostKey[])
     ...opened,
     started: true,
     detail: null,
-    checks: { ...headerChecks(undefined), ...digests },
-  };
+    checks: { ...headerChecks(undefined), ...digestChecks(parsed) },
+  });
 }
 
 function requirementOf(code: RejectionCode): RequirementId | null {
@@ -173,7 +203,7 @@ function requirementOf(code: RejectionCode): RequirementId | null {
 }
 
 function failure(
-  base: { pages: number; digests: DigestChecks },
+  base: { pages: number; parsed: ParsedImage },
   stepName: string,
   code: RejectionCode,
   unpacked: number,
@@ -194,7 +224,11 @@ function failure(
     hostKey: opened?.hostKey ?? null,
     started: false,
     detail,
-    checks: { ...headerChecks(stepName === 'set-header' ? code : undefined), ...base.digests },
+    checks: {
+      ...headerChecks(stepName === 'create-guest' ? null : stepName === 'set-header' ? code : undefined),
+      // verify and start come after every page was unpacked: the digests were compared.
+      ...(stepName === 'verify' || stepName === 'start' ? digestChecks(base.parsed) : DIGESTS_NOT_RUN),
+    },
   };
 }
 
@@ -213,11 +247,12 @@ function headerFormatFailure(code: HeaderDecodeReason, detail: string): VerifyRe
     hostKey: null,
     started: false,
     detail,
-    checks: { 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', pld: 'NOT-RUN', ald: 'NOT-RUN', tld: 'NOT-RUN', nep: 'NOT-RUN' },
+    checks: { 'header-format': 'FAIL', 'key-slot': 'NOT-RUN', 'header-auth': 'NOT-RUN', ...DIGESTS_NOT_RUN },
   };
 }
 
-function humanReport(r: VerifyReport): string {
+/** The report as `image verify` prints it without --json: a valid/invalid line and the checks. */
+export function humanReport(r: VerifyReport): string {
   const checks = `checks: ${Object.entries(r.checks).map(([k, v]) => `${k} ${v}`).join(', ')}`;
   if (r.valid) {
     return `valid: ${r.unpacked} pages unpacked, key slot ${r.keySlot ?? '?'} opened by ${r.hostKey ?? '?'}, verify passed, guest started\n${checks}`;
@@ -232,7 +267,7 @@ export function imageVerify(argv: string[], io: Io): number {
     'host-key': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
-  });
+  }, true, 'image verify');
   if (values.help === true) {
     io.out(VERIFY_HELP);
     return 0;
@@ -240,25 +275,44 @@ export function imageVerify(argv: string[], io: Io): number {
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('image verify needs IMAGE');
   if (extra.length > 0) throw new UsageError(`image verify takes one IMAGE; unexpected '${extra[0] ?? ''}'`);
-  const keyPaths = values['host-key'] ?? [];
-  if (keyPaths.length === 0) throw new UsageError('image verify needs at least one --host-key PEM (a host private key)');
+  const loaded = loadForVerify(io, file, values['host-key'] ?? [], 'image verify');
+  const report = loaded.kind === 'report' ? loaded.report : verifyImage(loaded.parsed, loaded.keys);
+  io.out(values.json === true ? JSON.stringify(report, null, 2) : humanReport(report));
+  return report.valid ? 0 : 1;
+}
 
+/** An image file ready to run with its host keys, or the report of a header set-header refuses. */
+export type LoadedForVerify =
+  | { readonly kind: 'image'; readonly parsed: ParsedImage; readonly keys: readonly LoadedHostKey[] }
+  | { readonly kind: 'report'; readonly report: VerifyReport };
+
+/**
+ * Reads IMAGE and the host private keys as verify and extract need them, applying the rule of
+ * `image verify --help`: what is not a whole image, a truncated file, a missing file or a bad
+ * key is a UsageError (exit 2); a whole image whose header does not decode is a header-format
+ * report (exit 1).
+ * @param command the command, for its error lines
+ */
+export function loadForVerify(io: Io, file: string, keyPaths: readonly string[], command: string): LoadedForVerify {
+  if (keyPaths.length === 0) throw new UsageError(`${command} needs at least one --host-key PEM (a host private key)`);
   const read = readImageFile(io, file);
   const keys = loadHostKeys(io, IMAGE_SUITE, keyPaths);
   const publicOnly = keys.find((k) => k.privateKey === undefined);
   if (publicOnly !== undefined) {
-    throw new UsageError(`${publicOnly.path}: a ${publicOnly.kind} cannot open a key slot; verify needs the host's private key (PKCS#8 or SEC1 PEM)`);
+    throw new UsageError(`${publicOnly.path}: a ${publicOnly.kind} cannot open a key slot; ${command} needs the host's private key (PKCS#8 or SEC1 PEM)`);
   }
-  let report: VerifyReport;
+  const cut = read.ok ? undefined : headerCutShort(read.bytes);
+  if (cut !== undefined) {
+    // A file that ends inside its header is a truncated file, not a header the firmware refuses.
+    throw new UsageError(cutHeaderLine(file, cut));
+  }
   if (read.ok) {
-    if (read.parsed.boot === undefined) throw new UsageError(`${file}: an SE header alone; verify needs a whole image (try 'semodel image inspect')`);
-    report = verifyImage(read.parsed, keys);
-  } else if (read.error.reason !== undefined && !(read.bytes.length >= 8 && Buffer.from(read.bytes.subarray(0, 8)).toString('latin1') === 'IBMSecEx')) {
-    // The image's header does not decode: the firmware's set-header would reject these bytes.
-    report = headerFormatFailure(read.error.reason, formatCodecError(read.error));
-  } else {
-    throw new UsageError(layoutErrorLine(file, read.error));
+    if (read.parsed.boot === undefined) throw new UsageError(`${file}: an SE header alone; ${command} needs a whole image (try 'semodel image inspect')`);
+    return { kind: 'image', parsed: read.parsed, keys };
   }
-  io.out(values.json === true ? JSON.stringify(report, null, 2) : humanReport(report));
-  return report.valid ? 0 : 1;
+  if (read.error.reason !== undefined && !(read.bytes.length >= 8 && Buffer.from(read.bytes.subarray(0, 8)).toString('latin1') === 'IBMSecEx')) {
+    // The image's header does not decode: the firmware's set-header would reject these bytes.
+    return { kind: 'report', report: headerFormatFailure(read.error.reason, formatCodecError(read.error)) };
+  }
+  throw new UsageError(layoutErrorLine(file, read.error, read.bytes.length));
 }

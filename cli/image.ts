@@ -1,5 +1,5 @@
 /**
- * `semodel image build|inspect|verify`: the image commands. Each lives in its own file and is
+ * `semodel image build|inspect|verify|extract`: the image commands. Each lives in its own file and is
  * imported when it runs (`build` does not load the firmware reducers that `verify` needs); this
  * one dispatches and makes the combined help.
  * @module
@@ -8,8 +8,13 @@ import { UsageError, type Io } from './io.js';
 
 /** The help of all image commands. */
 export async function imageHelp(): Promise<string> {
-  const [{ BUILD_HELP }, { INSPECT_HELP }, { VERIFY_HELP }] = await Promise.all([import('./image-build.js'), import('./image-inspect.js'), import('./image-verify.js')]);
-  return `usage: semodel image <build|inspect|verify> [options]
+  const [{ BUILD_HELP }, { INSPECT_HELP }, { VERIFY_HELP }, { EXTRACT_HELP }] = await Promise.all([
+    import('./image-build.js'),
+    import('./image-inspect.js'),
+    import('./image-verify.js'),
+    import('./image-extract.js'),
+  ]);
+  return `usage: semodel image <build|inspect|verify|extract> [options]
 
 Builds, shows and checks IBM Z Secure Execution images (the real SE header and image format).
 Host keys are P-521 keys in PEM form. Exit status: 0 success, 1 a check failed, 2 unusable
@@ -19,7 +24,9 @@ ${BUILD_HELP}
 
 ${INSPECT_HELP}
 
-${VERIFY_HELP}`;
+${VERIFY_HELP}
+
+${EXTRACT_HELP}`;
 }
 
 /** The image command. Returns the exit status. */
@@ -40,7 +47,9 @@ export async function imageCommand(argv: string[], io: Io): Promise<number> {
       return (await import('./image-inspect.js')).imageInspect(rest, io);
     case 'verify':
       return (await import('./image-verify.js')).imageVerify(rest, io);
+    case 'extract':
+      return (await import('./image-extract.js')).imageExtract(rest, io);
     default:
-      throw new UsageError(`unknown image command '${sub}'; one of: build, inspect, verify`);
+      throw new UsageError(`unknown image command '${sub}'; one of: build, inspect, verify, extract`);
   }
 }

@@ -2,7 +2,9 @@
  * The CLI's contact with the outside world, passed in so that commands can be tested in-process.
  * @module
  */
-import { closeSync, existsSync, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Output streams and files, as the commands use them. */
 export interface Io {
@@ -94,10 +96,86 @@ function readOrFail(path: string, read: () => Uint8Array): Uint8Array {
   }
 }
 
+/** What a failed write to stdout means, in words. */
+function outputFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EPIPE') return 'the output was closed before everything was written (EPIPE)';
+  if (code === 'ENOSPC') return 'cannot write the output: no space left on device (ENOSPC)';
+  return `cannot write the output (${code ?? (e instanceof Error ? e.message : String(e))})`;
+}
+
+let outputFailed = false;
+
+/** Reports a failed write to stdout once, as one line on stderr, and exits with status 2. */
+function stopOnOutputFailure(e: unknown): void {
+  if (outputFailed) return;
+  outputFailed = true;
+  try {
+    writeSync(2, `semodel: ${outputFailure(e)}\n`);
+  } catch {
+    // stderr is gone too: the exit status is all that is left.
+  }
+  process.exit(2);
+}
+
+let guarded = false;
+
+/**
+ * Makes a failed write to stdout (a closed pipe, a full disk) one line on stderr and exit
+ * status 2, for every command, instead of Node's unhandled 'error' event and stack trace.
+ * Node reports such failures as an 'error' event on the stream, also for a file that it writes
+ * synchronously; the process exits at once, since nothing more can reach the reader.
+ * Idempotent; {@link processIo} calls it on its first write, `main` when it starts.
+ */
+export function guardProcessOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', stopOnOutputFailure);
+  // A failed stderr has no one left to tell.
+  process.stderr.on('error', () => process.exit(2));
+}
+
+/**
+ * The version of the semodel package, from its package.json: the first one named `semodel`
+ * above this module (cli/ in a checkout, dist/cli/ when compiled, node_modules/semodel/... when
+ * installed).
+ * @example
+ * ```ts
+ * semodelVersion(); // '0.1.0'
+ * ```
+ */
+export function semodelVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'semodel' && typeof pkg.version === 'string') return pkg.version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('the package.json of semodel is not found above cli/io');
+    dir = parent;
+  }
+}
+
 /** The process's own streams and files. */
 export const processIo: Io = {
-  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => {
+    guardProcessOutput();
+    try {
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    } catch (e) {
+      stopOnOutputFailure(e);
+    }
+  },
+  err: (text) => {
+    guardProcessOutput();
+    try {
+      process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    } catch {
+      process.exit(2);
+    }
+  },
   readFile(path) {
     return readOrFail(path, () => {
       const b = readFileSync(path);

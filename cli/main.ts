@@ -3,7 +3,7 @@
  * line and an exit status (0 success, 1 a check failed, 2 unusable input or arguments).
  * @module
  */
-import { UsageError, processIo, type Io } from './io.js';
+import { UsageError, guardProcessOutput, processIo, semodelVersion, type Io } from './io.js';
 
 // Each command is imported when it runs: `image build` should not pay for loading fast-check and
 // every property, nor `campaign` for the image codecs' CLI.
@@ -11,27 +11,43 @@ import { UsageError, processIo, type Io } from './io.js';
 export const HELP = `usage: semodel <command> [options]
 
 Commands:
-  semodel image build --kernel F [--initrd F] [--parmline TEXT] --host-key PEM... [--pcf HEX] [--scf HEX] [--cck F] [--seed N] -o OUT [--force]
+  semodel image build --kernel F [--initrd F] [--parmline TEXT] --host-key PEM... [--pcf N] [--scf N] [--cck F] [--seed N] -o OUT [--force]
       build a Secure Execution image from a kernel, initrd and parmline
   semodel image inspect FILE [--host-key PEM...] [--show-secrets] [--json]
       show the fields of an image or header (decrypted with a host private key)
   semodel image verify IMAGE --host-key PEM... [--json]
       run the firmware's set-header, unpack and verify over an image
-  semodel campaign [--mechanism NAME] [--runs N] [--seed N] [--json]
-      run the model's properties (the default of npm start)
+  semodel image extract IMAGE --host-key PEM... --out DIR [--force]
+      verify an image, then write its decrypted kernel, initrd and parmline into DIR
+  semodel campaign [--mechanism M]... [--property P]... [--runs N | --time S] [--seed N] [--workers N] [--shard K/N] [--json]
+      run the model's properties (the default of npm start); 'campaign merge DIR...' joins shards,
+      'campaign replay FILE' replays a failure
+  semodel explore --mechanism M --depth D [--guests G] [--json]
+      explore every schedule of a small action alphabet up to depth D, checking invariants
   semodel requirements [--json] [--write FILE [--force]]
       trace spec/ requirements to rejection codes, guard order and properties
   semodel schema [--out DIR] [--actions FILE] [--check] [--force]
       write JSON Schema of actions, outcomes, parties, views and config, and docs/actions.md
+  semodel trace replay FILE [--json]
+  semodel trace export FILE --itf -o OUT [--force]
+  semodel trace import FILE.itf.json -o OUT [--force]
+      replay a trace file on the model; convert it to ITF (Quint, Apalache) and back
 
-Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options.
+Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options;
+'semodel --version' (or -V) prints the version.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  // A closed pipe or a full disk on stdout: one line and exit 2, whatever the command.
+  if (io === processIo) guardProcessOutput();
   try {
     switch (command) {
+      case '--version':
+      case '-V':
+        io.out(semodelVersion());
+        return 0;
       case undefined:
       case '--help':
       case '-h':
@@ -39,11 +55,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.out(HELP);
         return command === undefined ? 2 : 0;
       case 'campaign':
-        return (await import('./campaign.js')).campaign(rest, io);
+        return await (await import('./campaign.js')).campaign(rest, io);
+      case 'explore':
+        return (await import('./explore.js')).explore(rest, io);
       case 'requirements':
         return (await import('./requirements.js')).requirements(rest, io);
       case 'schema':
         return (await import('./schema.js')).schema(rest, io);
+      case 'trace':
+        return (await import('./trace.js')).traceCommand(rest, io);
       case 'image':
         return await (await import('./image.js')).imageCommand(rest, io);
       default:

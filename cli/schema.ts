@@ -15,15 +15,17 @@ import { ACTION_SPECS, moduleOf, type ActionKind } from '../model/platform/mecha
 import { guardsOf } from '../model/platform/rejections.js';
 import { PARTY, VIEW } from '../model/platform/views.js';
 import { actionSchema, jsonSchemas, outcomeSchemas } from '../model/platform/wire.js';
+import { traceJsonSchema } from '../conformance/trace/schema.js';
 import { parse } from './args.js';
 import { UsageError, type Io } from './io.js';
 
 export const SCHEMA_HELP = `usage: semodel schema [--out DIR] [--actions FILE] [--check] [--force]
 
 Writes JSON Schema (draft 2020-12) of the platform's wire form, generated from the model's
-schemas: DIR/action.json, outcome.json, party.json, view.json and config.json (DIR defaults to
-docs/schema), and FILE (default docs/actions.md): the tables of every action, response, party,
-view and the configuration (field, wire type, description).
+schemas: DIR/action.json, outcome.json, party.json, view.json, config.json and
+trace.schema.json (a line of a trace file; DIR defaults to docs/schema), and FILE (default
+docs/actions.md): the tables of every action, response, party, view and the configuration
+(field, wire type, description).
 
   --out DIR       where the JSON Schema files go (created if missing)
   --actions FILE  where the markdown tables go
@@ -35,7 +37,8 @@ is stale (--check), 2 bad arguments or a file that cannot be written.`;
 
 /** The JSON Schema files, by file name, as `semodel schema` writes them. */
 export function schemaFiles(): { readonly name: string; readonly text: string }[] {
-  return Object.entries(jsonSchemas()).map(([family, doc]) => ({ name: `${family}.json`, text: `${JSON.stringify(doc, null, 2)}\n` }));
+  const families = Object.entries(jsonSchemas()).map(([family, doc]) => ({ name: `${family}.json`, text: `${JSON.stringify(doc, null, 2)}\n` }));
+  return [...families, { name: 'trace.schema.json', text: `${JSON.stringify(traceJsonSchema(), null, 2)}\n` }];
 }
 
 /** A table cell: a pipe would end the cell, a line break the row. */

@@ -32,7 +32,7 @@ export function collectYoung(): void {
   gc?.({ type: 'minor' });
 }
 
-/** The statement the XTS worker runs to get the same collector (it is CommonJS source). */
+/** The statement the build's worker thread runs to get the same collector (it is CommonJS source). */
 export const COLLECT_YOUNG_SOURCE = `
 let collectYoung = () => undefined;
 try {

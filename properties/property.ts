@@ -87,6 +87,12 @@ export interface RunOptions {
   readonly system?: () => ModelSystem;
   /** Told of every requirement the runs assert. */
   readonly recorder?: RunRecorder;
+  /**
+   * Stop starting new runs after this many milliseconds (fast-check's `interruptAfterTimeLimit`):
+   * `numRuns` is then an upper bound and the result reports the runs done. An interrupted check
+   * that found no failure passed.
+   */
+  readonly timeLimitMs?: number;
 }
 
 /** The model the properties run against by default: noble with its key agreements remembered. */
@@ -109,6 +115,7 @@ export function runProperty<T>(p: ModelProperty<T>, options: RunOptions): Proper
   const details = fc.check(fc.property(p.arbitrary, predicateOf(p, options.system, options.recorder)), {
     numRuns: options.numRuns,
     seed: options.seed,
+    ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs }),
   });
   const base = {
     mechanism: p.mechanism,

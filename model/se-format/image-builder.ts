@@ -39,7 +39,7 @@ import {
 import { encodeHeader, headerSize, type SeHeader } from './header-codec.js';
 import { sealHeader, type BuildError, type CustomerKey } from './header-keys.js';
 import { decodeIpib, encodeIpib, ipibSize, MAX_IPIB_COMPONENTS, type Ipib } from './ipib-codec.js';
-import { addPage, componentTweaks, finishDigests, startDigests, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImagePage } from './image-pages.js';
+import { addPage, componentTweaks, finishDigests, startDigests, tweakPrefixOf, type ComponentKind, type ImageComponent, type ImageDigests, type ImagePage } from './image-pages.js';
 import { encodeStage3aArgs, encodeStage3bArgs, NO_BLOB, type MemBlob, type Stage3aArgs, type Stage3bArgs } from './stage3-args.js';
 import { standInStage3a, standInStage3b } from './stand-in-loaders.js';
 
@@ -146,7 +146,9 @@ export interface BuiltImage extends BuiltImageChunks {
 
 interface ComponentSpec {
   readonly kind: ComponentKind;
-  readonly bytes: Uint8Array;
+  readonly bytes: Sized;
+  /** The bytes when the builder makes them (the parmline). */
+  readonly made?: Uint8Array;
   readonly prefix: number;
   readonly random: Uint8Array;
 }
@@ -158,7 +160,7 @@ function fail(field: string, message: string): Result<never, BuildError> {
 }
 
 /** The first problem of the input's sizes and ranges, before any work is done. */
-function inputError(input: ImageBuildInput, stage3a: Uint8Array, stage3b: Uint8Array, specs: readonly ComponentSpec[]): BuildError | undefined {
+function inputError(input: ImagePlanInput, stage3a: Uint8Array, stage3b: Uint8Array, specs: readonly ComponentSpec[]): BuildError | undefined {
   const sizes: readonly (readonly [string, Uint8Array, number])[] = [
     ['headerKey', input.headerKey, HEADER_KEY_SIZE],
     ['xtsKey', input.xtsKey, XTS_KEY_SIZE],
@@ -192,7 +194,7 @@ function inputError(input: ImageBuildInput, stage3a: Uint8Array, stage3b: Uint8A
 }
 
 /** The components in image order, stage3b (filled in later) last. */
-function componentSpecs(input: ImageBuildInput, stage3b: Uint8Array): ComponentSpec[] {
+function componentSpecs(input: ImagePlanInput, stage3b: Uint8Array): ComponentSpec[] {
   const prefix = { ...TWEAK_PREFIX, ...input.tweakPrefixes };
   const r = input.tweakRandoms;
   const specs: ComponentSpec[] = [{ kind: 'kernel', bytes: input.kernel, prefix: prefix.kernel, random: r.kernel }];
@@ -200,12 +202,17 @@ function componentSpecs(input: ImageBuildInput, stage3b: Uint8Array): ComponentS
     const text = typeof input.parmline === 'string' ? utf8ToBytes(input.parmline) : input.parmline;
     const bytes = new Uint8Array(text.length + 1); // the NUL that ends the command line
     bytes.set(text);
-    specs.push({ kind: 'parmline', bytes, prefix: prefix.parmline, random: r.parmline });
+    specs.push({ kind: 'parmline', bytes, made: bytes, prefix: prefix.parmline, random: r.parmline });
   }
   if (input.initrd !== undefined) specs.push({ kind: 'initrd', bytes: input.initrd, prefix: prefix.initrd, random: r.initrd });
   for (const x of input.extraComponents ?? []) specs.push({ kind: 'extra', bytes: x.bytes, prefix: x.tweakPrefix, random: x.tweakRandom });
   specs.push({ kind: 'stage3b', bytes: stage3b, prefix: prefix.stage3b, random: r.stage3b });
   return specs;
+}
+
+/** The components whose bytes the caller holds, in image order: kernel, initrd, further components. */
+function callerComponents(input: ImageBuildInput): Uint8Array[] {
+  return [input.kernel, ...(input.initrd === undefined ? [] : [input.initrd]), ...(input.extraComponents ?? []).map((x) => x.bytes)];
 }
 
 /** Pages a component of `length` bytes takes: whole pages, at least one. */
@@ -260,9 +267,13 @@ export interface PlannedComponent {
  */
 export function plannedComponents(input: ImageBuildInput): PlannedComponent[] {
   if (((input.pcf ?? DEFAULT_PCF) & PCF_NO_DECRYPTION) !== 0n) return [];
+  const own = callerComponents(input);
   return componentSpecs(input, new Uint8Array(0))
-    .filter((s) => s.kind !== 'parmline' && s.kind !== 'stage3b')
-    .map((s) => ({ bytes: s.bytes, wholePages: Math.floor(s.bytes.length / PAGE_SIZE), tweakPrefix: tweakPrefixOf(s.prefix, s.random) }));
+    .filter((s) => s.made === undefined && s.kind !== 'stage3b')
+    .map((s, i) => {
+      const bytes = own[i] ?? new Uint8Array(0); // own lists exactly these components, in this order
+      return { bytes, wholePages: Math.floor(bytes.length / PAGE_SIZE), tweakPrefix: tweakPrefixOf(s.prefix, s.random) };
+    });
 }
 
 /** What {@link streamImage} returns: the image's header and layout, its pages already written. */
@@ -291,15 +302,69 @@ export function streamImage(
 }
 
 /**
- * The builder's core: validates, places, encrypts and seals, handing every piece of the image to
- * `sink` as soon as it is final. With `keepPages`, the layout lists every page with its bytes.
+ * A component's size alone: all that planning an image needs of the kernel, the initrd and the
+ * further components (a `Uint8Array` is one; a streaming caller passes `{ length }` of a file).
  */
-function writeImage(
-  suite: CryptoSuite,
-  input: ImageBuildInput,
-  sink: (offset: number, bytes: Uint8Array) => void,
-  keepPages: boolean,
-): Result<Omit<BuiltImageChunks, 'chunks'>, BuildError> {
+export interface Sized {
+  readonly length: number;
+}
+
+/**
+ * What {@link planImage} and {@link sealImage} need: an {@link ImageBuildInput} whose kernel,
+ * initrd and further components may be sizes only. Every `ImageBuildInput` is one.
+ */
+export type ImagePlanInput = Omit<ImageBuildInput, 'kernel' | 'initrd' | 'extraComponents'> & {
+  readonly kernel: Sized;
+  readonly initrd?: Sized | undefined;
+  readonly extraComponents?: readonly (Omit<ExtraComponent, 'bytes'> & { readonly bytes: Sized })[] | undefined;
+};
+
+/** One secured component of an {@link ImagePlan}, placed. */
+export interface PlacedComponent {
+  readonly kind: ComponentKind;
+  /** Guest address (= file offset) of its first page. */
+  readonly address: number;
+  /** Pages it takes (at least one). */
+  readonly pages: number;
+  /** Its length before padding. */
+  readonly originalLength: number;
+  /** The u64 tweak prefix: page `i` is encrypted with `pageTweak(tweakPrefix, i * PAGE_SIZE)`. */
+  readonly tweakPrefix: bigint;
+  /**
+   * The bytes when the builder made them (parmline with its NUL, stage3b with its arguments);
+   * undefined for the caller's kernel, initrd and further components, which come in that order.
+   */
+  readonly made: Uint8Array | undefined;
+}
+
+/**
+ * Where everything of an image goes, known before any page is encrypted: the secured components
+ * in image order, the places of stage3a, the IPIB and the header, and the image size.
+ */
+export interface ImagePlan {
+  readonly components: readonly PlacedComponent[];
+  readonly stage3aTemplate: Uint8Array;
+  readonly ipibAddress: number;
+  readonly headerAddress: number;
+  /** The header's size (PHS). */
+  readonly headerSize: number;
+  readonly stage3bArgs: Stage3bArgs;
+  readonly imageSize: number;
+  /** Whether pages are encrypted (PCF bit 35 clear). */
+  readonly encrypt: boolean;
+  readonly pcf: bigint;
+}
+
+/**
+ * Validates `input` and places the image's parts; no page is read or encrypted. Pure. With
+ * {@link sealImage} it is the builder without its page loop, for a caller that streams the pages
+ * (reads, encrypts and digests them itself, in plan order) and must produce {@link buildImage}'s bytes.
+ * @example
+ * const plan = planImage({ ...secrets, kernel: { length: kernelSize }, hostKeys });
+ * // ...encrypt and write every page of plan.value.components, digesting them, then:
+ * const sealed = sealImage(suite, input, plan.value, digests); // the header and boot area pieces
+ */
+export function planImage(input: ImagePlanInput): Result<ImagePlan, BuildError> {
   const stage3aTemplate = input.stage3a ?? standInStage3a();
   const stage3bTemplate = input.stage3b ?? standInStage3b();
   const specs = componentSpecs(input, stage3bTemplate);
@@ -332,48 +397,43 @@ function writeImage(
   };
   const stage3b = Uint8Array.from(stage3bTemplate);
   stage3b.set(encodeStage3bArgs(stage3bArgs), stage3b.length - STAGE3B_ARGS_SIZE);
-  const stage3bPlaced = placed[placed.length - 1];
-  // Stryker disable next-line StringLiteral: unreachable (specs always ends with stage3b); the guard only narrows the type
-  if (stage3bPlaced === undefined) return fail('stage3b', 'missing'); // cannot happen: specs ends with stage3b
+  const components = placed.map((c): PlacedComponent => ({
+    kind: c.kind,
+    address: c.address,
+    pages: c.pages,
+    originalLength: c.bytes.length,
+    tweakPrefix: c.tweakPrefix,
+    made: c.kind === 'stage3b' ? stage3b : c.made,
+  }));
+  return ok({ components, stage3aTemplate, ipibAddress, headerAddress, headerSize: phs, stage3bArgs, imageSize, encrypt: (pcf & PCF_NO_DECRYPTION) === 0n, pcf });
+}
 
-  // Secured pages, encrypted unless PCF bit 35 says plaintext; each is its own piece of the image.
-  // The digests run alongside, so no page has to be kept once it is written.
-  let running = startDigests(suite);
-  const encrypt = (pcf & PCF_NO_DECRYPTION) === 0n;
-  const pages: ImagePage[] = [];
-  const components: ImageComponent[] = [];
-  for (const c of placed) {
-    const bytes = c.kind === 'stage3b' ? stage3b : c.bytes;
-    const tweaks = componentTweaks(c.tweakPrefix, c.pages);
-    tweaks.forEach((tweak, i) => {
-      const at = c.address + i * PAGE_SIZE;
-      // Pages are read straight from the input; only a last, partial page is zero-padded first
-      // (a 64 MiB kernel is not copied once more).
-      const slice = bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-      const page = slice.length === PAGE_SIZE ? slice : zeroPad(slice, PAGE_SIZE);
-      const stored = encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page;
-      const address = BigInt(at);
-      running = addPage(running, address, tweak, stored);
-      sink(at, stored);
-      if (keepPages) pages.push({ address, tweak, stored });
-    });
-    components.push({
-      kind: c.kind,
-      guestAddress: BigInt(c.address),
-      length: c.pages * PAGE_SIZE,
-      originalLength: c.bytes.length,
-      tweakPrefix: c.tweakPrefix,
-      tweaks,
-    });
-  }
+/** What {@link sealImage} makes once the pages are done. */
+export interface SealedImage {
+  readonly headerBytes: Uint8Array;
+  readonly header: SeHeader;
+  /** The non-secured part as pieces at their offsets: short PSW, stage3a, IPIB, header (zero-padded up to what follows each). */
+  readonly pieces: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
+  readonly shortPsw: bigint;
+  readonly stage3aArgsAddress: number;
+  readonly stage3aArgs: Stage3aArgs;
+  readonly ipib: Ipib;
+}
 
-  const digests = finishDigests(running);
+/**
+ * Seals the header over the digests of every secured page, and makes the non-secured part of
+ * the image (short PSW, stage3a with its arguments, IPIB, header). Pure.
+ */
+export function sealImage(suite: CryptoSuite, input: ImagePlanInput, plan: ImagePlan, digests: ImageDigests): Result<SealedImage, BuildError> {
+  const stage3bPlaced = plan.components[plan.components.length - 1];
+  // Stryker disable next-line StringLiteral: unreachable (a plan always ends with stage3b); the guard only narrows the type
+  if (stage3bPlaced === undefined) return fail('stage3b', 'missing'); // cannot happen: a plan ends with stage3b
   const sealed = sealHeader(suite, {
     headerKey: input.headerKey,
     iv: input.iv,
     customer: input.customer,
     hostKeys: input.hostKeys,
-    pcf,
+    pcf: plan.pcf,
     nep: digests.nep,
     pld: digests.pld,
     ald: digests.ald,
@@ -389,9 +449,9 @@ function writeImage(
   });
   if (!sealed.ok) return sealed;
   const headerBytes = encodeHeader(sealed.value);
+  const { stage3aTemplate, ipibAddress, headerAddress } = plan;
+  const phs = plan.headerSize;
 
-  // The non-secured part: short PSW, stage3a with its arguments, IPIB, header, each zero-padded
-  // up to what follows it.
   const shortPsw = DEFAULT_PSW_MASK | SHORT_PSW_BIT12 | STAGE3A_ENTRY;
   const lowCore = new Uint8Array(STAGE3A_LOAD_ADDRESS);
   writeU64(lowCore, 0, shortPsw);
@@ -405,35 +465,95 @@ function writeImage(
   };
   stage3a.set(encodeStage3aArgs(stage3aArgs), stage3aArgsAddress - STAGE3A_LOAD_ADDRESS);
   const ipibBytes = encodeIpib(
-    components.map((c) => ({ tweakPref: c.tweakPrefix, addr: c.guestAddress, len: BigInt(c.length) })),
+    plan.components.map((c) => ({ tweakPref: c.tweakPrefix, addr: BigInt(c.address), len: BigInt(c.pages * PAGE_SIZE) })),
     phs,
   );
-  const headerPages = zeroPad(headerBytes, pageAlign(phs));
   const ipib = decodeIpib(ipibBytes);
   // Stryker disable next-line StringLiteral: unreachable (decodeIpib accepts every encodeIpib output); the guard only narrows the type
   if (!ipib.ok) return fail('ipib', ipib.error.message); // cannot happen: encodeIpib's own output
-
-  sink(0, lowCore);
-  sink(STAGE3A_LOAD_ADDRESS, stage3a);
-  sink(ipibAddress, zeroPad(ipibBytes, headerAddress - ipibAddress));
-  sink(headerAddress, headerPages);
-
   return ok({
     headerBytes,
     header: sealed.value,
+    pieces: [
+      { offset: 0, bytes: lowCore },
+      { offset: STAGE3A_LOAD_ADDRESS, bytes: stage3a },
+      { offset: ipibAddress, bytes: zeroPad(ipibBytes, headerAddress - ipibAddress) },
+      { offset: headerAddress, bytes: zeroPad(headerBytes, pageAlign(phs)) },
+    ],
+    shortPsw,
+    stage3aArgsAddress,
+    stage3aArgs,
+    ipib: ipib.value,
+  });
+}
+
+/**
+ * The builder's core: validates, places, encrypts and seals, handing every piece of the image to
+ * `sink` as soon as it is final. With `keepPages`, the layout lists every page with its bytes.
+ */
+function writeImage(
+  suite: CryptoSuite,
+  input: ImageBuildInput,
+  sink: (offset: number, bytes: Uint8Array) => void,
+  keepPages: boolean,
+): Result<Omit<BuiltImageChunks, 'chunks'>, BuildError> {
+  const planned = planImage(input);
+  if (!planned.ok) return planned;
+  const plan = planned.value;
+  // The caller's components, in the order the plan lists those it did not make.
+  const own = callerComponents(input);
+  let nextOwn = 0;
+
+  // Secured pages, encrypted unless PCF bit 35 says plaintext; each is its own piece of the image.
+  // The digests run alongside, so no page has to be kept once it is written.
+  let running = startDigests(suite);
+  const pages: ImagePage[] = [];
+  const components: ImageComponent[] = [];
+  for (const c of plan.components) {
+    const bytes = c.made ?? own[nextOwn++] ?? new Uint8Array(0);
+    const tweaks = componentTweaks(c.tweakPrefix, c.pages);
+    tweaks.forEach((tweak, i) => {
+      const at = c.address + i * PAGE_SIZE;
+      // Pages are read straight from the input; only a last, partial page is zero-padded first
+      // (a 64 MiB kernel is not copied once more).
+      const slice = bytes.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+      const page = slice.length === PAGE_SIZE ? slice : zeroPad(slice, PAGE_SIZE);
+      const stored = plan.encrypt ? suite.aesXtsEncrypt(input.xtsKey, tweak, page) : page;
+      const address = BigInt(at);
+      running = addPage(running, address, tweak, stored);
+      sink(at, stored);
+      if (keepPages) pages.push({ address, tweak, stored });
+    });
+    components.push({
+      kind: c.kind,
+      guestAddress: BigInt(c.address),
+      length: c.pages * PAGE_SIZE,
+      originalLength: c.originalLength,
+      tweakPrefix: c.tweakPrefix,
+      tweaks,
+    });
+  }
+
+  const sealed = sealImage(suite, input, plan, finishDigests(running));
+  if (!sealed.ok) return sealed;
+  for (const p of sealed.value.pieces) sink(p.offset, p.bytes);
+  const s = sealed.value;
+  return ok({
+    headerBytes: s.headerBytes,
+    header: s.header,
     layout: {
-      shortPsw,
+      shortPsw: s.shortPsw,
       stage3aAddress: BigInt(STAGE3A_LOAD_ADDRESS),
-      stage3aArgsAddress: BigInt(stage3aArgsAddress),
-      stage3aArgs,
-      ipibAddress: BigInt(ipibAddress),
-      ipib: ipib.value,
-      headerAddress: BigInt(headerAddress),
-      headerSize: phs,
-      stage3bArgs,
+      stage3aArgsAddress: BigInt(s.stage3aArgsAddress),
+      stage3aArgs: s.stage3aArgs,
+      ipibAddress: BigInt(plan.ipibAddress),
+      ipib: s.ipib,
+      headerAddress: BigInt(plan.headerAddress),
+      headerSize: plan.headerSize,
+      stage3bArgs: plan.stage3bArgs,
       components,
       pages,
-      imageSize,
+      imageSize: plan.imageSize,
     },
   });
 }

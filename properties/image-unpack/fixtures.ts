@@ -309,6 +309,27 @@ export function relabelledHeader(image: TestImage, host: number): Uint8Array {
   return out;
 }
 
+const nepHeaders = new WeakMap<TestImage, Uint8Array>();
+
+/**
+ * `image`'s header as its owner resealed it (it knows the header key) with NEP one more than the
+ * image's pages: every page unpacks, PLD, ALD and TLD match, and verify must refuse the count
+ * (NEP_MISMATCH). Made once per image.
+ */
+export function nepHeader(image: TestImage): Uint8Array {
+  const made = nepHeaders.get(image);
+  if (made !== undefined) return made;
+  const decoded = decodeHeader(image.header);
+  if (!decoded.ok) throw new Error('test headers decode');
+  const old = decoded.value;
+  const headerKey = image.secrets[0] ?? new Uint8Array(32);
+  const claimed: SeHeader = { ...old, nep: old.nep + 1n };
+  const sealed = BUILD_SUITE.aesGcmEncrypt(headerKey, old.iv, image.encryptedArea, headerAad(claimed));
+  const out = encodeHeader({ ...claimed, encryptedArea: sealed.ciphertext, tag: sealed.tag });
+  nepHeaders.set(image, out);
+  return out;
+}
+
 /** An image, another image for the same machine, and a schedule of the hypervisor's calls. */
 export interface ScheduleCase {
   readonly image: TestImage;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import type { Action, GuestPhase, PlatformOutcome } from '../../model/platform/index.js';
 import { sut, type Calls } from '../sut-calls.js';
-import { CONFIG, type TestImage } from './fixtures.js';
+import { CONFIG, nepHeader, type TestImage } from './fixtures.js';
 
 /** A change to one page before the hypervisor hands it over. */
 export type PageMutation =
@@ -21,7 +21,8 @@ export type PageMutation =
 
 /** One call of the hypervisor, relative to the image (and one foreign image). */
 export type Move =
-  | { readonly op: 'set-header'; readonly source: 'own' | 'foreign' }
+  /** `nep`: the own image's header as its owner resealed it claiming one page more (see {@link nepHeader}). */
+  | { readonly op: 'set-header'; readonly source: 'own' | 'foreign' | 'nep' }
   | { readonly op: 'unpack'; readonly source: 'own' | 'foreign'; readonly page: number; readonly mutation: PageMutation }
   | { readonly op: 'verify' }
   | { readonly op: 'start' };
@@ -68,12 +69,13 @@ export function arbMove(pageCount: number): fc.Arbitrary<Move> {
   );
 }
 
-/** One edit of the honest schedule. */
+/** One edit of the honest schedule: most of them make verify fail. */
 type Edit =
   | { readonly kind: 'swap'; readonly i: number; readonly j: number }
   | { readonly kind: 'drop'; readonly i: number }
   | { readonly kind: 'duplicate'; readonly i: number }
   | { readonly kind: 'insert'; readonly i: number; readonly move: Move }
+  | { readonly kind: 'replace'; readonly i: number; readonly move: Move }
   | { readonly kind: 'mutate'; readonly i: number; readonly mutation: PageMutation };
 
 function applyEdit(moves: Move[], e: Edit): Move[] {
@@ -96,6 +98,9 @@ function applyEdit(moves: Move[], e: Edit): Move[] {
     case 'insert':
       out.splice(i, 0, e.move);
       return out;
+    case 'replace':
+      out[i] = e.move;
+      return out;
     case 'mutate': {
       const m = out[i] as Move;
       if (m.op === 'unpack') out[i] = { ...m, mutation: e.mutation };
@@ -105,9 +110,94 @@ function applyEdit(moves: Move[], e: Edit): Move[] {
 }
 
 /**
- * Schedules for an image of `pageCount` pages and a foreign one of `foreignPageCount`: the honest
- * one, the honest one with a few edits (the interesting near misses), a complete boot of the
- * foreign image (the hypervisor may boot any image made for this machine), or calls at random.
+ * A call inserted into an honest schedule that the firmware refuses without recording anything,
+ * so that the guest still boots: a replay of a page already unpacked (as it was, with a bit
+ * flipped, another tweak, or misaligned), a misaligned page, a start before verify (or after
+ * start), a verify before the header or after verify, a second header, any call after start.
+ * `gap` picks where, among the places where the call is refused (taken modulo their number).
+ */
+export type Perturbation =
+  | { readonly kind: 'replay'; readonly page: number; readonly gap: number; readonly mutation: PageMutation }
+  | { readonly kind: 'misaligned'; readonly page: number; readonly gap: number; readonly offset: number }
+  | { readonly kind: 'start'; readonly gap: number }
+  | { readonly kind: 'verify'; readonly gap: number }
+  | { readonly kind: 'header'; readonly gap: number; readonly source: 'own' | 'foreign' | 'nep' }
+  | { readonly kind: 'late'; readonly move: Move };
+
+/**
+ * The honest schedule of `pageCount` pages from `source` (`nep`: the own image under a header
+ * claiming one page more) with `perturbations` inserted. Every inserted call is refused and
+ * changes nothing, so the guest boots as it would have; the hypervisor meanwhile tried replays,
+ * misalignment, early starts and second headers at every stage.
+ */
+export function perturbedHonest(pageCount: number, source: 'own' | 'foreign' | 'nep', perturbations: readonly Perturbation[]): Move[] {
+  const pageSource = source === 'foreign' ? 'foreign' : 'own';
+  const honest = honestSchedule(pageCount, pageSource);
+  if (source === 'nep') honest[0] = { op: 'set-header', source: 'nep' };
+  // The honest schedule has pageCount + 3 calls: gap g inserts before call g (gap pageCount + 3 appends).
+  const end = pageCount + 3;
+  const inserts: { gap: number; move: Move }[] = [];
+  const pick = (from: number, to: number, g: number) => from + (g % (to - from + 1));
+  for (const p of perturbations) {
+    switch (p.kind) {
+      case 'replay': {
+        const page = p.page % pageCount;
+        // After the page's own unpack (call page + 1): refused as already unpacked (or misaligned, or too many).
+        const mutation = p.mutation.kind === 'move' || p.mutation.kind === 'free' ? NONE : p.mutation;
+        inserts.push({ gap: pick(page + 2, end, p.gap), move: { op: 'unpack', source: pageSource, page, mutation } });
+        break;
+      }
+      case 'misaligned':
+        inserts.push({ gap: pick(0, end, p.gap), move: { op: 'unpack', source: pageSource, page: p.page % pageCount, mutation: { kind: 'misalign', offset: p.offset } } });
+        break;
+      case 'start':
+        inserts.push({ gap: pick(0, end, p.gap), move: { op: 'start' } });
+        break;
+      case 'verify': {
+        // Before the header, or after verify: a verify while unpacking would be final.
+        const g = p.gap % (end - pageCount);
+        inserts.push({ gap: g === 0 ? 0 : pageCount + 1 + g, move: { op: 'verify' } });
+        break;
+      }
+      case 'header':
+        inserts.push({ gap: pick(1, end, p.gap), move: { op: 'set-header', source: p.source } });
+        break;
+      case 'late':
+        inserts.push({ gap: end, move: p.move });
+        break;
+    }
+  }
+  const out: Move[] = [];
+  for (let g = 0; g <= end; g++) {
+    for (const x of inserts) if (x.gap === g) out.push(x.move);
+    const m = honest[g];
+    if (m !== undefined) out.push(m);
+  }
+  return out;
+}
+
+/** Arbitrary refused calls for an honest schedule (see {@link Perturbation}). */
+export function arbPerturbation(pageCount: number): fc.Arbitrary<Perturbation> {
+  const gap = fc.nat(1000);
+  const page = fc.nat(Math.max(0, pageCount - 1));
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('replay' as const), page, gap, mutation: fc.oneof(fc.constant(NONE), arbMutation) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('misaligned' as const), page, gap, offset: fc.integer({ min: 1, max: PAGE_SIZE - 1 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('start' as const), gap }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('verify' as const), gap }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('header' as const), gap, source: fc.constantFrom('own' as const, 'foreign' as const, 'nep' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('late' as const), move: arbMove(pageCount) }) },
+  );
+}
+
+/**
+ * Schedules for an image of `pageCount` pages and a foreign one of `foreignPageCount`, biased to
+ * deep states: mostly honest boots (of the own image, of the foreign one, which the hypervisor
+ * may boot as well, and of the own image under a header claiming one page more, which verify
+ * must refuse by its page count) with refused calls inserted, so that most runs reach `verified`
+ * and `running` while the hypervisor misbehaves at every stage; then the honest schedule with a
+ * few edits that break it (drop, duplicate, reorder, replace, flip a bit: the near misses), an
+ * honest prefix followed by calls at random, and calls at random.
  */
 export function arbSchedule(pageCount: number, foreignPageCount: number = pageCount): fc.Arbitrary<Move[]> {
   const honest = honestSchedule(pageCount);
@@ -117,13 +207,23 @@ export function arbSchedule(pageCount: number, foreignPageCount: number = pageCo
     fc.record({ kind: fc.constant('drop' as const), i: index }),
     fc.record({ kind: fc.constant('duplicate' as const), i: index }),
     fc.record({ kind: fc.constant('insert' as const), i: index, move: arbMove(pageCount) }),
+    fc.record({ kind: fc.constant('replace' as const), i: index, move: arbMove(pageCount) }),
     fc.record({ kind: fc.constant('mutate' as const), i: index, mutation: arbMutation }),
   );
+  const perturbed = (n: number, source: 'own' | 'foreign' | 'nep') =>
+    fc.array(arbPerturbation(n), { maxLength: 4 }).map((ps) => perturbedHonest(n, source, ps));
   return fc.oneof(
-    { weight: 1, arbitrary: fc.constant(honest) },
-    { weight: 1, arbitrary: fc.constant(honestSchedule(foreignPageCount, 'foreign')) },
-    { weight: 4, arbitrary: fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => edits.reduce(applyEdit, honest)) },
-    { weight: 2, arbitrary: fc.array(arbMove(pageCount), { maxLength: 2 * pageCount + 6 }) },
+    { weight: 5, arbitrary: perturbed(pageCount, 'own') },
+    { weight: 2, arbitrary: perturbed(foreignPageCount, 'foreign') },
+    { weight: 1, arbitrary: perturbed(pageCount, 'nep') },
+    { weight: 3, arbitrary: fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => edits.reduce(applyEdit, honest)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.nat(pageCount + 1), fc.array(arbMove(pageCount), { minLength: 1, maxLength: pageCount + 4 }))
+        .map(([cut, tail]) => [...honest.slice(0, cut + 1), ...tail]),
+    },
+    { weight: 1, arbitrary: fc.array(arbMove(pageCount), { maxLength: 2 * pageCount + 6 }) },
   );
 }
 
@@ -131,7 +231,7 @@ export function arbSchedule(pageCount: number, foreignPageCount: number = pageCo
 export function actionOf(move: Move, guest: number, own: TestImage, foreign: TestImage): Action {
   switch (move.op) {
     case 'set-header':
-      return { kind: 'set-header', guest, header: (move.source === 'own' ? own : foreign).header };
+      return { kind: 'set-header', guest, header: move.source === 'own' ? own.header : move.source === 'foreign' ? foreign.header : nepHeader(own) };
     case 'verify':
       return { kind: 'verify', guest };
     case 'start':

@@ -1,8 +1,9 @@
 // The `semodel` binary from a shell: node bin/semodel.mjs, as a user runs it.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT, vec } from './cli-harness.js';
+import { PROJECT, run, vec } from './cli-harness.js';
 
 function semodel(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(PROJECT, 'bin', 'semodel.mjs'), ...args], { cwd: PROJECT, encoding: 'utf8', timeout: 60_000 });
@@ -14,6 +15,13 @@ describe('bin/semodel.mjs', () => {
     const r = semodel('--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('image verify');
+  });
+
+  it('--version and -V print the version of package.json and exit 0', async () => {
+    const version = (JSON.parse(readFileSync(path.join(PROJECT, 'package.json'), 'utf8')) as { version: string }).version;
+    const r = semodel('--version');
+    expect(r).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(await run('-V')).toMatchObject({ code: 0, out: version, err: '' });
   });
 
   it('image verify of a real vector prints valid and exits 0', () => {

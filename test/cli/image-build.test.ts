@@ -117,7 +117,7 @@ describe('image build', () => {
 
   it('--cck sets the CCK; --pcf and --scf set the flags; no decryption still verifies', async () => {
     const out = fresh();
-    const b = await run('image', 'build', ...inputs, '--host-key', at('host.pem'), '--cck', at('cck.bin'), '--pcf', '0x100000e0', '--scf', '4000000000000000', '--seed', '5', '-o', out);
+    const b = await run('image', 'build', ...inputs, '--host-key', at('host.pem'), '--cck', at('cck.bin'), '--pcf', '0x100000e0', '--scf', '0x4000000000000000', '--seed', '5', '-o', out);
     expect(b.code).toBe(0);
     const { json } = await runJson<Record<string, any>>('image', 'inspect', out, '--host-key', at('host.pem'), '--show-secrets', '--json');
     expect(json['header']['cck']).toBe(bytesToHex(cck));

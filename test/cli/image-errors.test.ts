@@ -1,9 +1,9 @@
 // Bad input to the image commands: one line on stderr, exit 2, no stack trace, nothing written.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imageHelp } from '../../cli/image.js';
-import { isOneCleanLine, run, tempDir, vec } from './cli-harness.js';
+import { isOneCleanLine, PROJECT, run, tempDir, vec } from './cli-harness.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -21,7 +21,7 @@ describe('image: usage and help', () => {
     expect(r.out).toBe(await imageHelp());
   });
 
-  it.each(['build', 'inspect', 'verify'])('`semodel image %s --help` exits 0 with its usage', async (sub) => {
+  it.each(['build', 'inspect', 'verify', 'extract'])('`semodel image %s --help` exits 0 with its usage', async (sub) => {
     const r = await run('image', sub, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^usage: semodel image ${sub} `));
@@ -66,5 +66,24 @@ describe('image: unusable input is one line and exit 2', () => {
     expect(isOneCleanLine(r), r.err).toBe(true);
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
+  });
+});
+
+describe('README documents every flag of the commands it describes', () => {
+  const readme = readFileSync(path.join(PROJECT, 'README.md'), 'utf8');
+  it.each([['image', 'build'], ['image', 'inspect'], ['image', 'verify'], ['image', 'extract'], ['requirements'], ['schema']])('%s %s', async (...command) => {
+    const help = (await run(...command.filter((c) => c !== undefined), '--help')).out;
+    const flags = new Set(help.match(/--[a-z][a-z-]*/g) ?? []);
+    expect(flags.size).toBeGreaterThan(0);
+    for (const flag of flags) expect(readme, `${command.join(' ')} ${flag}`).toContain(flag);
+  });
+
+  it('the JSON fields of verify and extract, and the links to spec/ and docs/', async () => {
+    for (const field of ['"valid"', '"failedCheck"', '"code"', '"requirement"', '"step"', '"address"', '"pages"', '"unpacked"', '"keySlot"', '"hostKey"', '"started"', '"detail"', '"checks"', '"written"', '"absent"', '"verify"']) {
+      expect(readme, field).toContain(field);
+    }
+    for (const target of ['spec/platform.md', 'spec/image-unpack.md', 'docs/trace-format.md', 'docs/campaigns.md', 'test/shared-vectors.ts']) {
+      expect(readme, target).toContain(`](${target})`);
+    }
   });
 });

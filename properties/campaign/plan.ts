@@ -1,0 +1,87 @@
+/**
+ * How a campaign's work is split: the properties selected, the share of one shard (a fixed,
+ * deterministic 1/N of them), and each property's share of a time budget.
+ * @module
+ */
+
+/** Shard `index` (1-based) of `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * The items of shard `index` of `count`: every `count`-th item starting at `index - 1`. Which
+ * shard an item falls in depends on its position in the selection only, so that every shard
+ * of a campaign agrees without talking to the others, and the shards together are the selection.
+ * @example
+ * ```ts
+ * shardOf(['a', 'b', 'c', 'd'], { index: 2, count: 3 }); // ['b']
+ * ```
+ */
+export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
+  return items.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/**
+ * Parses `K/N` (K from 1 to N), or returns why not.
+ */
+export function parseShard(text: string): Shard | string {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (m === null) return `--shard takes K/N (K from 1 to N), got '${text}'`;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count || !Number.isSafeInteger(count)) return `--shard K/N needs 1 ≤ K ≤ N, got '${text}'`;
+  return { index, count };
+}
+
+/**
+ * The shard an Indexed Job's pod runs: `JOB_COMPLETION_INDEX` (0-based, as Kubernetes sets it)
+ * of `count`, or why not.
+ */
+export function shardFromIndex(indexText: string, count: number): Shard | string {
+  if (!/^\d+$/.test(indexText)) return `JOB_COMPLETION_INDEX must be a whole number, got '${indexText}'`;
+  const index = Number(indexText) + 1;
+  if (index > count) return `JOB_COMPLETION_INDEX ${indexText} is not below --shard-count ${count}`;
+  return { index, count };
+}
+
+/** Milliseconds of a `seconds` budget for each of `n` properties (at least 1 ms each). */
+export function timeShare(seconds: number, n: number): number {
+  return Math.max(1, Math.floor((seconds * 1000) / Math.max(1, n)));
+}
+
+/**
+ * Rough relative cost of one run of each property (seconds of a 100-run campaign on this
+ * project's reference machine, rounded): only the order in which workers take properties depends
+ * on it, never a result. Unknown properties count as 2.
+ */
+export const COST_HINTS: Readonly<Record<string, number>> = {
+  'platform/caller-buffers-not-kept': 3,
+  'platform/step-total': 2,
+  'image-unpack/header-codec-round-trip': 0.2,
+  'image-unpack/header-bit-flip-rejected': 0.5,
+  'image-unpack/stimulus-each-guard': 8,
+  'image-unpack/stimulus-every-phase': 4,
+  'image-unpack/stimulus-guard-pairs': 8,
+  'image-unpack/key-slot-names-own-host-key': 2.5,
+  'image-unpack/tweak-uniqueness': 2,
+  'image-unpack/tweaks-follow-formula': 0.5,
+  'image-unpack/honest-unpack-yields-plaintext': 2,
+  'image-unpack/targeted-edits-fail-verify': 2,
+  'image-unpack/start-implies-verify': 2.5,
+  'image-unpack/adversarial-schedule-integrity': 2.5,
+  'image-unpack/hypervisor-view-confidential': 8,
+  'image-unpack/noninterference': 10,
+  'image-unpack/guests-independent': 10,
+};
+
+/**
+ * `keys` (`mechanism/name`) costliest first: workers that take the next property when free then
+ * finish close together (longest processing time first), instead of one worker starting the
+ * costliest property last.
+ */
+export function costliestFirst(keys: readonly string[]): string[] {
+  const cost = (k: string) => COST_HINTS[k] ?? 2;
+  return [...keys].sort((a, b) => cost(b) - cost(a));
+}

@@ -10,7 +10,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,11 +36,22 @@ function campaignOnce(workers: number): { ms: number; results: string } {
   return { ms, results: JSON.stringify({ steps: json.steps, properties: json.properties.map((p) => ({ ...p, timeMs: 0 })) }) };
 }
 
-/** True when bin/semodel.mjs will run the compiled dist/ (not tsx). */
+/** The newest modification time of the .ts files under `dir`. */
+function newestTs(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = resolve(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestTs(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
+  }
+  return newest;
+}
+
+/** True when bin/semodel.mjs runs the compiled dist/ (its rule: newer than every source), not tsx. */
 function distFresh(): boolean {
   const built = resolve(ROOT, 'dist/cli/main.js');
   if (!existsSync(built)) return false;
-  return statSync(built).mtimeMs >= statSync(resolve(ROOT, 'cli/campaign.ts')).mtimeMs;
+  return statSync(built).mtimeMs >= Math.max(...['cli', 'conformance', 'model', 'properties'].map((d) => newestTs(resolve(ROOT, d))));
 }
 
 /** Measures one process against two workers. */

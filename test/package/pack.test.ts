@@ -107,7 +107,7 @@ beforeAll(() => {
 
 describe('the npm package (npm pack, offline install, import by name)', () => {
   it('the tarball holds the compiled entry points with their types, the binary, and no sources or tests', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/semodel.mjs', 'dist/cli/main.js', 'dist/model/platform/index.js', 'dist/model/platform/index.d.ts', 'dist/properties/property.js', 'dist/properties/property.d.ts', 'dist/properties/registry.js', 'spec/platform.md']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/semodel.mjs', 'dist/cli/main.js', 'dist/model/platform/index.js', 'dist/model/platform/index.d.ts', 'dist/properties/property.js', 'dist/properties/property.d.ts', 'dist/properties/registry.js', 'dist/properties/index.js', 'dist/conformance/index.js', 'spec/platform.md']) {
       expect(packedFiles, f).toContain(f);
     }
     expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -133,11 +133,12 @@ describe('the npm package (npm pack, offline install, import by name)', () => {
       `import { initialWorld, step } from 'semodel';
 import { MECHANISMS } from 'semodel/properties';
 import { allProperties } from 'semodel/properties/registry';
+import { TRACE_FORMAT, encodeTrace } from 'semodel/conformance';
 const w = initialWorld({ suite: 'noble', machines: [{ id: 0, hostKeys: [], seed: new Uint8Array(32) }], adapters: [] });
 if (!w.ok) throw new Error(w.error.message);
 const s = step(w.value, { kind: 'create-guest', machine: 0, memoryPages: 16 });
 const bad = step(s.state, { kind: 'no-such-action' });
-console.log(JSON.stringify({ created: s.outcome, bad: bad.outcome, mechanisms: MECHANISMS.length, properties: allProperties.length }));
+console.log(JSON.stringify({ created: s.outcome, bad: bad.outcome, mechanisms: MECHANISMS.length, properties: allProperties.length, trace: TRACE_FORMAT, encoder: typeof encodeTrace }));
 `,
     );
     const r = spawnSync(process.execPath, ['use.mjs'], { cwd: app, encoding: 'utf8' });
@@ -147,6 +148,7 @@ console.log(JSON.stringify({ created: s.outcome, bad: bad.outcome, mechanisms: M
     expect(out['bad']).toEqual({ kind: 'rejected', code: 'MALFORMED_ACTION', requirement: 'REQ-PLATFORM-1' });
     expect(out['mechanisms']).toBeGreaterThan(0);
     expect(out['properties']).toBeGreaterThan(0);
+    expect([out['trace'], out['encoder']]).toEqual(['semodel-trace', 'function']);
     // Installed, not resolved back into this checkout.
     expect(readFileSync(path.join(app, 'node_modules', 'semodel', 'package.json'), 'utf8')).toContain(`"version": "${pkg.version}"`);
   });

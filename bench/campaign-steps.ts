@@ -76,11 +76,11 @@ function stepsPerSecond(cases: readonly ScheduleCase[], suite: CryptoSuite): { s
 
 /** Images of exactly {@link PEER_IMAGE_PAGES} secured pages in a guest of at least {@link PEER_MEMORY_PAGES}: the peer's workload size. */
 function peerSizedImage(seed: number): TestImage {
-  // kernel 16 + initrd 14 + parmline 1 + stage3b 1 = 32 secured pages.
+  // kernel 16 + initrd 13 + parmline 1 + stage3b 2 = 32 secured pages.
   const shape: ImageShape = {
     kernelPages: 16,
     kernelTail: 4096,
-    initrdPages: 14,
+    initrdPages: 13,
     initrdTail: 4096,
     parmlineLength: 20,
     hosts: [0],

@@ -91,11 +91,17 @@ describe('streamBuild', () => {
     expect(equalBytes(r.streamed, r.reference)).toBe(true);
   });
 
-  it('writes the same image with the worker encrypting ahead in chunks of three pages, two slots', () => {
-    const r = both(base(20 * PAGE_SIZE + 1, 11 * PAGE_SIZE), threaded);
-    expect(r.threaded).toBe(true);
-    expect(r.chunks).toEqual({ fromWorker: 7 + 4, onThread: 0 });
-    expect(equalBytes(r.streamed, r.reference)).toBe(true);
+  it('writes the same image with the worker encrypting ahead in chunks of three pages, two slots (ECB and WebAssembly, and node:crypto XTS per page)', () => {
+    for (const perPageXts of [false, true]) {
+      const r = both(base(20 * PAGE_SIZE + 1, 11 * PAGE_SIZE), { ...threaded, perPageXts });
+      expect(r.threaded).toBe(true);
+      expect(r.chunks).toEqual({ fromWorker: 7 + 4, onThread: 0 });
+      expect(equalBytes(r.streamed, r.reference)).toBe(true);
+    }
+    // Chunks of 100 pages: the WebAssembly memory grows to hold them.
+    const large = both(base(150 * PAGE_SIZE + 9, 11 * PAGE_SIZE), { ...threaded, chunkPages: 100 });
+    expect(large.chunks).toEqual({ fromWorker: 2 + 1, onThread: 0 });
+    expect(equalBytes(large.streamed, large.reference)).toBe(true);
   });
 
   it('with both threads taking chunks (the default), default chunks (64 pages) over a 1 MiB kernel, and a worker started early', () => {
@@ -111,8 +117,18 @@ describe('streamBuild', () => {
 
   it('stores the pages as they are under PCF bit 35, with and without the worker', () => {
     const input = { ...base(7 * PAGE_SIZE + 5, 2 * PAGE_SIZE), pcf: 0xe0n | PCF_NO_DECRYPTION };
-    for (const options of [threaded, { minWorkerPages: Infinity }]) {
+    for (const options of [threaded, { minWorkerPages: Infinity }, { ...threaded, chunkPages: 100 }]) {
       const r = both(input, options);
+      expect(equalBytes(r.streamed, r.reference)).toBe(true);
+    }
+  });
+
+  it('a key whose halves are equal (OpenSSL refuses it) is encrypted by the suite on this thread, worker or not', () => {
+    const half = secrets.xtsKey.subarray(0, 32);
+    const input = { ...base(9 * PAGE_SIZE + 1, PAGE_SIZE), xtsKey: Uint8Array.from([...half, ...half]) };
+    for (const options of [threaded, {}]) {
+      const r = both(input, options);
+      expect(r.threaded).toBe(false);
       expect(equalBytes(r.streamed, r.reference)).toBe(true);
     }
   });

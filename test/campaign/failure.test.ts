@@ -10,7 +10,8 @@ import { HANDLERS, modelSystem, type HandlerTable } from '../../model/platform/i
 import { runCampaignProperty } from '../../properties/campaign/run.js';
 import { startImpliesVerify } from '../../properties/image-unpack/integrity.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
-import { tempDir } from '../cli/cli-harness.js';
+import { run as runCli, tempDir } from '../cli/cli-harness.js';
+import { decodeTrace, importItf, replayTrace } from '../../conformance/trace/index.js';
 
 /** start also accepted while unpacking: the guest runs what verify never checked. */
 const brokenStart: HandlerTable['start'] = (world, a) => {
@@ -49,5 +50,23 @@ describe('a campaign failure', () => {
     expect(lines[0]).toContain(`replay: semodel campaign replay ${file}`);
     expect(replayFailure(file, { system: broken }).reproduced).toBe(true);
     expect(replayFailure(file).reproduced).toBe(false);
+  });
+
+  it('is a trace that `semodel trace export --itf` converts, and whose ITF form imports back to the same steps', async () => {
+    const out = path.join(temp.dir, 'failures-itf');
+    const file = recordFailure(out, startImpliesVerify, run, result, broken).failureFile ?? '';
+    const itf = path.join(temp.dir, 'failure.itf.json');
+    const exported = await runCli('trace', 'export', file, '--itf', '-o', itf);
+    expect(exported.code).toBe(0);
+    const doc = JSON.parse(readFileSync(itf, 'utf8')) as { '#meta': unknown; vars: string[]; states: unknown[] };
+    expect(doc.vars).toContain('action');
+    const original = decodeTrace(readFileSync(file, 'utf8'));
+    const back = importItf(doc);
+    if (!original.ok || !back.ok) throw new Error('the failure trace or its ITF form did not decode');
+    const applies = (t: typeof original.value) => t.lines.filter((l) => l.op === 'apply').length;
+    expect(doc.states.length).toBeGreaterThanOrEqual(applies(original.value));
+    expect(applies(back.value)).toBe(applies(original.value));
+    // The broken model's trace diverges from the model where the broken start was accepted.
+    expect(replayTrace(back.value).exact).toBe(false);
   });
 });

@@ -146,3 +146,16 @@ export function parseU64(flag: string, value: string | undefined, fallback: bigi
  * `0x` was read as hex: `224` was 0x224). It is now the same function: `224` is decimal.
  */
 export const parseHex64 = parseU64;
+
+/**
+ * The one positional argument a command takes, or a UsageError: `<command> needs <what>` when it
+ * is missing, `<command> takes one <name>` when there are more.
+ * @param what how the help names it (`FILE`, `IMAGE`, `FILE.itf.json`)
+ * @param hint what it is, said after `needs` in parentheses
+ */
+export function onePositional(command: string, positionals: readonly string[], what: string, hint?: string): string {
+  const [first, ...extra] = positionals;
+  if (first === undefined) throw new UsageError(`${command} needs ${what}${hint === undefined ? '' : ` (${hint})`}`);
+  if (extra.length > 0) throw new UsageError(`${command} takes one ${what.replace(/\..*$/, '')}; unexpected '${extra[0] ?? ''}'`);
+  return first;
+}

@@ -6,7 +6,7 @@
  */
 import { FailureFileError, replayFailureText } from '../conformance/trace/failure.js';
 import type { ModelSystem } from '../model/platform/index.js';
-import { parse } from './args.js';
+import { parse, onePositional } from './args.js';
 import { UsageError, type Io } from './io.js';
 
 export const CAMPAIGN_REPLAY_HELP = `usage: semodel campaign replay FILE [--json]
@@ -35,9 +35,7 @@ export function campaignReplay(argv: string[], io: Io, options: { system?: () =>
     io.out(CAMPAIGN_REPLAY_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('campaign replay needs FILE (a failure trace written by semodel campaign)');
-  if (extra.length > 0) throw new UsageError(`campaign replay takes one FILE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('campaign replay', positionals, 'FILE', 'a failure trace written by semodel campaign');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(io.readFile(file));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { concatBytes, PAGE_SIZE } from '../model/core/bytes.js';
 import type { ParsedImage } from '../model/se-format/image-layout.js';
 import { locateStage3bArgs, type MemBlob } from '../model/se-format/stage3-args.js';
-import { parse } from './args.js';
+import { parse, onePositional } from './args.js';
 import { hexShort } from './image-common.js';
 import { humanReport, loadForVerify, verifyRun, type VerifyRun } from './image-verify.js';
 import { UsageError, type Io } from './io.js';
@@ -98,9 +98,7 @@ export function imageExtract(argv: string[], io: Io): number {
     io.out(EXTRACT_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('image extract needs IMAGE');
-  if (extra.length > 0) throw new UsageError(`image extract takes one IMAGE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('image extract', positionals, 'IMAGE');
   const dir = values.out;
   if (dir === undefined) throw new UsageError('image extract needs --out DIR (the folder to write the kernel, initrd and parmline into)');
   const force = values.force === true;

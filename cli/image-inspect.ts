@@ -7,10 +7,10 @@ import { bytesToHex } from '../model/core/bytes.js';
 import { describeImage, type ImageDescription } from '../model/se-format/describe.js';
 import { openHeader, type OpenedHeader } from '../model/se-format/header-keys.js';
 import type { ParsedImage } from '../model/se-format/image-layout.js';
-import { parse } from './args.js';
+import { parse, onePositional } from './args.js';
 import { loadHostKeys, type HostKeyKind, type LoadedHostKey } from './host-keys.js';
 import { hexShort, IMAGE_SUITE, listing, pcfFlagNames, readParsedImage, scfFlagNames } from './image-common.js';
-import { UsageError, type Io } from './io.js';
+import type { Io } from './io.js';
 
 export const INSPECT_HELP = `usage: semodel image inspect FILE [--host-key PEM...] [--show-secrets] [--json]
 
@@ -162,9 +162,7 @@ export function imageInspect(argv: string[], io: Io): number {
     io.out(INSPECT_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('image inspect needs FILE (an image or a header)');
-  if (extra.length > 0) throw new UsageError(`image inspect takes one FILE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('image inspect', positionals, 'FILE', 'an image or a header');
   const parsed = readParsedImage(io, file);
   const keyPaths = values['host-key'] ?? [];
   const keys = loadHostKeys(io, IMAGE_SUITE, keyPaths);

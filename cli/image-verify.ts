@@ -14,7 +14,7 @@ import type { HeaderDecodeReason } from '../model/se-format/header-codec.js';
 import { driveHonest } from '../model/image-unpack/honest-driver.js';
 import { UNPACK_REJECTIONS } from '../model/image-unpack/rejections.js';
 import { ALL_REJECTIONS, MAX_GUEST_PAGES, modelSystem } from '../model/platform/index.js';
-import { parse } from './args.js';
+import { parse, onePositional } from './args.js';
 import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
 import { UsageError, type Io } from './io.js';
@@ -272,9 +272,7 @@ export function imageVerify(argv: string[], io: Io): number {
     io.out(VERIFY_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('image verify needs IMAGE');
-  if (extra.length > 0) throw new UsageError(`image verify takes one IMAGE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('image verify', positionals, 'IMAGE');
   const loaded = loadForVerify(io, file, values['host-key'] ?? [], 'image verify');
   const report = loaded.kind === 'report' ? loaded.report : verifyImage(loaded.parsed, loaded.keys);
   io.out(values.json === true ? JSON.stringify(report, null, 2) : humanReport(report));

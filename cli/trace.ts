@@ -6,7 +6,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { decodeTrace, encodeTrace, exportItf, importItf, replayTrace, traceErrorText, type Trace } from '../conformance/trace/index.js';
-import { parse } from './args.js';
+import { parse, onePositional } from './args.js';
 import { UsageError, type Io } from './io.js';
 
 export const TRACE_REPLAY_HELP = `usage: semodel trace replay FILE [--json]
@@ -108,9 +108,7 @@ function replay(argv: string[], io: Io): number {
     io.out(TRACE_REPLAY_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('trace replay needs FILE');
-  if (extra.length > 0) throw new UsageError(`trace replay takes one FILE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('trace replay', positionals, 'FILE');
   const trace = readTrace(io, file);
   const r = replayTrace(trace);
   if (values.json === true) {
@@ -131,9 +129,7 @@ function exportCommand(argv: string[], io: Io): number {
     io.out(TRACE_EXPORT_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('trace export needs FILE');
-  if (extra.length > 0) throw new UsageError(`trace export takes one FILE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('trace export', positionals, 'FILE');
   if (values.itf !== true) throw new UsageError('trace export needs the format: --itf (the only one)');
   if (values.out === undefined || values.out === '') throw new UsageError('trace export needs -o OUT');
   const trace = readTrace(io, file);
@@ -147,9 +143,7 @@ function importCommand(argv: string[], io: Io): number {
     io.out(TRACE_IMPORT_HELP);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('trace import needs FILE.itf.json');
-  if (extra.length > 0) throw new UsageError(`trace import takes one FILE; unexpected '${extra[0] ?? ''}'`);
+  const file = onePositional('trace import', positionals, 'FILE.itf.json');
   if (values.out === undefined || values.out === '') throw new UsageError('trace import needs -o OUT');
   let doc: unknown;
   try {

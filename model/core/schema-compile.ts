@@ -83,9 +83,12 @@ function compileReader(body: readonly string[], perField: readonly unknown[]): R
     // The source is made from schemas alone (names as JSON string literals); no caller's value reaches it.
     const make = new Function('env', source) as (env: Env) => Reader;
     return make(env);
-  } catch {
-    // Code generation is forbidden here (a content security policy): the caller interprets instead.
-    return undefined;
+  } catch (e) {
+    // Code generation is forbidden here (a content security policy, or node's
+    // --disallow-code-generation-from-strings: an EvalError): the caller interprets instead. Any
+    // other error is a bug of this generator, and must not hide behind the interpreter.
+    if (e instanceof EvalError) return undefined;
+    throw e;
   }
 }
 

@@ -22,7 +22,7 @@ const EVERY_TYPE: Fields = {
   array: t.array(t.bytes(), { max: 3 }),
   object: t.object({ inner: t.u64() }),
 };
-const KINDS: readonly KindFields[] = [...ACTION_SPECS, { kind: 'every-type', fields: EVERY_TYPE }];
+const KINDS: readonly KindFields[] = [...ACTION_SPECS, { kind: 'every-type', fields: EVERY_TYPE }, { kind: 'no-fields', fields: {} }];
 
 /** A well-formed value of the every-type kind, or one with a field of the wrong type or missing. */
 const arbEveryType: fc.Arbitrary<unknown> = fc
@@ -100,6 +100,19 @@ describe('compiled and interpreted readers agree', () => {
           expect(observe(compiled, value), `${k.kind}.${name} = ${String(edge)}`).toEqual(observe(interpreted, value));
         }
       }
+    }
+  });
+
+  it('the compiled reader is the one in use (a generator bug would otherwise hide behind the interpreter)', () => {
+    const { compiled, interpreted } = readers();
+    expect(compiled.name).toBe('read');
+    expect(interpreted.name).not.toBe('read');
+    expect(kindReader('verify', { guest: t.id() }).name).toBe('read');
+    expect(kindReader('verify', { guest: t.id() }, () => freshCopy, false).name).not.toBe('read');
+    // A kind without fields: an object, and nothing else, is one.
+    for (const read of [compiled, interpreted]) {
+      expect(read({ kind: 'no-fields' })).toEqual({ kind: 'no-fields' });
+      for (const v of [null, 1, 'no-fields', [], [{ kind: 'no-fields' }]]) expect(read(v)).toBe(REFUSED);
     }
   });
 

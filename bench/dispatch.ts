@@ -21,7 +21,9 @@ import { copyBytes } from '../model/core/schema.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import { readAction, step, type World } from '../model/platform/index.js';
 import { scratchCopier } from '../model/platform/boundary.js';
+import { benchCopySetting } from './copy-setting.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
+import { runTuned } from './tuned.js';
 import { benchWorld, buildBenchImage, median, pattern, targetNote } from './unpack.js';
 
 /** Target: µs per early-rejected step, at most. */
@@ -152,10 +154,11 @@ export async function benchDispatch(options: { minTime?: number } = {}): Promise
   results.push({ name: '  part: readAction of an unpack with a 4 KiB page', value: 1e6 / read, unit: 'µs/op', note: `the boundary: shape check and copies; ${PAGES} pages in turn` });
   results.push({ name: '  part: copy of one 4 KiB page into scratch memory', value: 1e6 / scratchRate, unit: 'µs/op', note: 'what the boundary pays per page' });
   results.push({ name: '  part: fresh copy of one 4 KiB page', value: 1e6 / fresh, unit: 'µs/op', note: 'allocation + set: what scratch memory saves' });
-  return results;
+  return [...results, ...benchCopySetting()];
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
+  await runTuned();
   console.log(formatResults(await benchDispatch()));
 }

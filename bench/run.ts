@@ -22,6 +22,7 @@ import { benchCampaignWorkers } from './campaign-workers.js';
 import { benchDispatch } from './dispatch.js';
 import { formatResults, type BenchResult } from './harness.js';
 import { benchRobustness } from './robustness.js';
+import { runTuned } from './tuned.js';
 import { benchStepScaling } from './step-scaling.js';
 import { benchUnpack } from './unpack.js';
 import { benchVerifyFloor } from './verify-floor.js';
@@ -157,7 +158,8 @@ function markdown(outcomes: readonly GroupOutcome[], load: { start: number; end:
     'otherwise; a figure with a target says whether this run met it.',
     '',
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB;`,
-    `Node ${process.version}, OpenSSL ${process.versions.openssl}, ${process.platform}/${process.arch}.`,
+    `Node ${process.version}, OpenSSL ${process.versions.openssl}, ${process.platform}/${process.arch};`,
+    `GLIBC_TUNABLES=${process.env['GLIBC_TUNABLES'] ?? '(unset)'} (bin/tunables.mjs: semodel's commands and this bench run under it).`,
     `One-minute load average ${load.start.toFixed(2)} at the start and ${load.end.toFixed(2)} at the end of the run`,
     '(a loaded machine slows every figure; ratios measured side by side suffer least).',
   ];
@@ -211,4 +213,5 @@ async function main(argv: string[]): Promise<number> {
   return outcomes.some((o) => 'error' in o) ? 1 : 0;
 }
 
+await runTuned();
 process.exitCode = await main(process.argv.slice(2));

@@ -109,14 +109,17 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     if (guest.phase !== 'unpacking' || image === null || digests === null || xtsKey === null) return fail(guest, 'INVALID_STATE');
     // REQ-UNPACK-6: a whole tweak and a whole page
     if (action.tweak.length !== 16 || action.page.length !== PAGE_SIZE) return fail(guest, 'INVALID_LENGTH');
+    // The address as a number: exact below 2^53, where every guest memory ends; a larger address
+    // rounds to a number at or above 2^53, so it stays out of range (and bigint arithmetic, which
+    // allocates, is left to the rare address whose low bits the number may have lost).
+    const at = Number(action.address);
     // REQ-UNPACK-7: the address is page-aligned...
-    if ((action.address & PAGE_OFFSET_MASK) !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
-    // REQ-UNPACK-7: ...and inside guest memory. Exact as numbers: the memory size is below 2^53, and
-    // rounding a larger address to a number keeps it at or above 2^53.
-    if (Number(action.address) >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
+    if (at > Number.MAX_SAFE_INTEGER ? (action.address & PAGE_OFFSET_MASK) !== 0n : at % PAGE_SIZE !== 0) return fail(guest, 'ADDRESS_NOT_ALIGNED');
+    // REQ-UNPACK-7: ...and inside guest memory
+    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
     // REQ-UNPACK-8: no more than NEP pages
     if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');
-    const page = Number(action.address / PAGE);
+    const page = at / PAGE_SIZE;
     // REQ-UNPACK-9: each page once
     if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
     const tweak = tweakKey(action.tweak);

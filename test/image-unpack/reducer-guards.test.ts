@@ -151,6 +151,19 @@ describe('REQ-UNPACK-7: the address is a page of this guest', () => {
     expect(codeOf(unpack(g, unpackAction(1n << 64n)))).toBe('MALFORMED_ACTION');
     expect(codeOf(unpack(g, unpackAction((1n << 64n) - 4096n)))).toBe('ADDRESS_OUT_OF_RANGE');
   });
+
+  it('sees the low bits of addresses a number cannot hold exactly (2^53 and above)', () => {
+    const g = unpacking(image.headerBytes, 8);
+    // Each of these rounds to an aligned number: only its bigint shows the offset in its page.
+    for (const address of [(1n << 53n) + 1n, (1n << 60n) + 1n, (1n << 64n) - 1n, (1n << 63n) + 2048n]) {
+      expect(codeOf(unpack(g, unpackAction(address)))).toBe('ADDRESS_NOT_ALIGNED');
+    }
+    for (const address of [1n << 53n, (1n << 53n) - 4096n, 1n << 63n]) {
+      expect(codeOf(unpack(g, unpackAction(address)))).toBe('ADDRESS_OUT_OF_RANGE');
+    }
+    // Just below 2^53 the number is exact: an offset of one byte shows.
+    expect(codeOf(unpack(g, unpackAction((1n << 53n) - 4095n)))).toBe('ADDRESS_NOT_ALIGNED');
+  });
 });
 
 describe('REQ-UNPACK-10: each tweak once', () => {

@@ -1,5 +1,6 @@
-// The C library's memcpy setting semodel runs under. glibc (2.33 to 2.38 at least) copies 4 KiB
-// and more with `rep movsb`, which on AMD Zen cores is slow to start and 15-20 times slower still
+// The C library's memcpy setting semodel runs under. glibc 2.36 (Debian 12's) copies 4 KiB and
+// more with `rep movsb` (upstream later changed that choice for Zen 3 and 4, glibc bug 30994),
+// which on AMD Zen cores is slow to start and 15-20 times slower still
 // when the destination lies 1 to 31 bytes past the source modulo 4096: a 4 KiB page takes
 // 0.15-2.4 µs to copy where its vector loop takes 0.08-0.1 µs (bench/dispatch.ts measures both,
 // live). Every step copies its pages at the boundary, so semodel's commands run with the vector

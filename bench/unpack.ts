@@ -108,8 +108,8 @@ export function buildBenchImage(
 
 /** Size of the kernel of the benchmark image. */
 const KERNEL_BYTES = 64 * MIB;
-/** Target of the model's time relative to the raw work. */
-const TARGET_RATIO = 2;
+/** Target of the model's time relative to the raw work (issue 7: within 1.5 times raw node:crypto). */
+const TARGET_RATIO = 1.5;
 /** Measured runs of each side; the median is reported. */
 const RUNS = 3;
 
@@ -268,7 +268,7 @@ function attribution(image: BuiltImage): { digests: number; rawHashes: number; s
 /**
  * Times unpacking a 64 MiB image (16,386 secured pages: the kernel's 16,384 and stage3b's two)
  * by the model and by raw node:crypto, median of three runs each, interleaved.
- * @returns both times (ms) and throughputs (MiB/s), and the ratio model / raw (target ≤ 2)
+ * @returns both times (ms) and throughputs (MiB/s), and the ratio model / raw (target ≤ 1.5)
  * @throws Error when the raw digests differ from the header's, or the model's verify is not accepted
  */
 export async function benchUnpack(): Promise<BenchResult[]> {

@@ -9,7 +9,7 @@
  * Run standalone: `npx tsx bench/campaign-workers.ts`.
  * @module
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -34,6 +34,33 @@ function campaignOnce(workers: number): { ms: number; results: string } {
   if (r.status !== 0) throw new Error(`campaign --workers ${workers} exited ${r.status ?? r.signal}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
   const json = JSON.parse(r.stdout) as { properties: { timeMs: number }[]; steps: number };
   return { ms, results: JSON.stringify({ steps: json.steps, properties: json.properties.map((p) => ({ ...p, timeMs: 0 })) }) };
+}
+
+/** Two one-process campaigns at once, as child processes; resolves to the wall time of both. */
+function twoAtOnce(): Promise<number> {
+  const t0 = nowMs();
+  const one = (): Promise<void> =>
+    new Promise((done, fail) => {
+      const child = spawn(process.execPath, [resolve(ROOT, 'bin/semodel.mjs'), 'campaign', '--runs', String(RUNS), '--seed', '2026', '--json'], { stdio: 'ignore' });
+      child.on('error', fail);
+      child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`concurrent campaign exited ${code}`))));
+    });
+  return Promise.all([one(), one()]).then(() => nowMs() - t0);
+}
+
+/** A CPU-bound loop with no memory traffic, as a child process. */
+const SPIN = 'let x = 0; for (let i = 0; i < 4e8; i++) x = (x * 31 + i) | 0; if (x === 1) console.log(x);';
+
+/** Wall time of `n` spinning children at once. */
+function spinning(n: number): Promise<number> {
+  const t0 = nowMs();
+  const one = (): Promise<void> =>
+    new Promise((done, fail) => {
+      const child = spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' });
+      child.on('error', fail);
+      child.on('exit', () => done());
+    });
+  return Promise.all(Array.from({ length: n }, one)).then(() => nowMs() - t0);
 }
 
 /** The newest modification time of the .ts files under `dir`. */
@@ -68,8 +95,20 @@ export async function benchCampaignWorkers(): Promise<BenchResult[]> {
       if (r.results !== reference) throw new Error(`--workers ${workers} gave other results than one process`);
     }
   }
+  // The machine's own limit for this workload: two whole campaigns side by side do twice the
+  // work; their throughput over one alone bounds what any split into two workers can reach.
+  const both: number[] = [];
+  for (let i = 0; i < PAIRS; i++) both.push(await twoAtOnce());
+  const spinOne: number[] = [];
+  const spinTwo: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    spinOne.push(await spinning(1));
+    spinTwo.push(await spinning(2));
+  }
   const load1 = loadavg()[0] ?? 0;
   const ratio = median(one) / median(two);
+  const cpuCeiling = (2 * median(spinOne)) / median(spinTwo);
+  const ceiling = (2 * median(one)) / median(both);
   const code = distFresh() ? 'dist/ (compiled)' : 'the sources through tsx (dist/ is stale)';
   return [
     { name: `default campaign, ${RUNS} runs per property, one process`, value: median(one) / 1000, unit: 's', note: `median of ${PAIRS}, ${code}` },
@@ -80,6 +119,13 @@ export async function benchCampaignWorkers(): Promise<BenchResult[]> {
       unit: 'ratio',
       note: `load average ${load0.toFixed(1)} before, ${load1.toFixed(1)} after; target ≥ 1.7: ${ratio >= 1.7 ? 'met' : 'NOT met'}`,
     },
+    {
+      name: 'the machine: two one-process campaigns at once, throughput over one alone',
+      value: ceiling,
+      unit: 'ratio',
+      note: `median of ${PAIRS}; the most two workers can reach on this workload here`,
+    },
+    { name: 'the machine: two CPU-bound loops at once, over one alone', value: cpuCeiling, unit: 'ratio', note: `median of ${PAIRS}; no memory traffic: what the two cores give` },
   ];
 }
 

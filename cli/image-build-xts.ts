@@ -6,7 +6,7 @@
  * page. The results equal node:crypto's `aes-256-xts` page by page (tests compare them).
  * @module
  */
-import { createCipheriv, type Cipher } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { XTS_XOR_WASM } from './image-build-worker-source.js';
 
@@ -39,26 +39,37 @@ function ecb(key: Uint8Array): Cipher {
   return createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
 }
 
-/**
- * A {@link ChunkXts} for the 64-byte `key` and chunks of up to `chunkPages` pages, or undefined
- * when WebAssembly is not available (then encrypt page by page).
- */
-export function chunkXts(key: Uint8Array, chunkPages: number): ChunkXts | undefined {
+/** The ECB decipher of {@link ecb}. */
+function ecbInverse(key: Uint8Array): Decipher {
+  return createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+}
+
+/** The XOR module, or undefined where WebAssembly is not available. */
+function xorModule(): XorModule | undefined {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  let wasm: XorModule;
   try {
     if (api === undefined) return undefined;
-    wasm = new api.Instance(new api.Module(Buffer.from(XTS_XOR_WASM, 'base64'))).exports as XorModule; // the exports its text (WAT) declares
+    return new api.Instance(new api.Module(Buffer.from(XTS_XOR_WASM, 'base64'))).exports as XorModule; // the exports its text (WAT) declares
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Chunks of pages through XTS in one direction: XTS of a data unit is E(K1, P xor T_j) xor T_j
+ * block by block, with T_0 = AES(K2, tweak) and T_(j+1) = T_j·α; decryption differs only in
+ * K1's direction (the tweak is always encrypted). Undefined without WebAssembly.
+ */
+function chunkCipher(key: Uint8Array, chunkPages: number, decrypt: boolean): ChunkXts | undefined {
+  const wasm = xorModule();
+  if (wasm === undefined) return undefined;
   const region = chunkPages * PAGE_SIZE;
   const [PLAIN, MASK, OUT, TW] = [0, region, 2 * region, 3 * region];
   const need = Math.ceil((TW + 16 * chunkPages) / 65536);
   const have = wasm.mem.buffer.byteLength / 65536;
   if (need > have) wasm.mem.grow(need - have);
   const mem = new Uint8Array(wasm.mem.buffer);
-  const k1 = ecb(key.subarray(0, 32));
+  const k1 = decrypt ? ecbInverse(key.subarray(0, 32)) : ecb(key.subarray(0, 32));
   const k2 = ecb(key.subarray(32, 64));
   return {
     plain: mem.subarray(PLAIN, PLAIN + region),
@@ -70,4 +81,20 @@ export function chunkXts(key: Uint8Array, chunkPages: number): ChunkXts | undefi
       return mem.subarray(OUT, OUT + pages * PAGE_SIZE);
     },
   };
+}
+
+/**
+ * A {@link ChunkXts} for the 64-byte `key` and chunks of up to `chunkPages` pages, or undefined
+ * when WebAssembly is not available (then encrypt page by page).
+ */
+export function chunkXts(key: Uint8Array, chunkPages: number): ChunkXts | undefined {
+  return chunkCipher(key, chunkPages, false);
+}
+
+/**
+ * The inverse of {@link chunkXts}: fill `plain` with stored (encrypted) pages, and `encrypt`
+ * returns their decryption. Undefined without WebAssembly.
+ */
+export function chunkXtsDecrypt(key: Uint8Array, chunkPages: number): ChunkXts | undefined {
+  return chunkCipher(key, chunkPages, true);
 }

@@ -18,6 +18,7 @@ import { parse, onePositional } from './args.js';
 import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
 import { UsageError, type Io } from './io.js';
+import { batchedVerifySuite } from './image-verify-suite.js';
 
 export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
 
@@ -158,7 +159,7 @@ function runOnModel(parsed: ParsedImage, keys: readonly LoadedHostKey[]) {
   const pages = parsed.pages.length;
   const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
   if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
-  const sut = modelSystem({ suite: IMAGE_SUITE });
+  const sut = modelSystem({ suite: batchedVerifySuite(IMAGE_SUITE, parsed.pages) });
   try {
     sut.reset({ suite: IMAGE_SUITE.name as 'noble' | 'node', machines: [{ id: MACHINE, hostKeys: privates, seed: new Uint8Array(32) }], adapters: [] });
   } catch {

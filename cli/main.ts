@@ -32,6 +32,17 @@ Commands:
   semodel trace export FILE --itf -o OUT [--force]
   semodel trace import FILE.itf.json -o OUT [--force]
       replay a trace file on the model; convert it to ITF (Quint, Apalache) and back
+  semodel trace check FILE [--json]
+      check someone else's trace (JSON lines or ITF) on the model: the first divergence, with context
+  semodel vectors export --out DIR [--mechanism M]... [--force]
+  semodel vectors run DIR --adapter "CMD ARGS" [--json] [--timeout-ms T]
+      write deterministic conformance vectors; run them against an adapter
+  semodel conform --adapter "CMD ARGS" [--mechanism M]... [--runs N | --time S] [--seed N] [--timeout-ms T] [--out DIR] [--json]
+  semodel conform replay FILE --adapter "CMD ARGS" [--json]
+      check an implementation behind an adapter against the model, side by side; replay a saved divergence
+  semodel adapter [--faulty NAME]
+      serve the model as an adapter (semodel-adapter/1 JSON-RPC on stdin/stdout), the reference adapter;
+      --faulty NAME serves a deliberately wrong implementation (--faulty list names them)
 
 Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options;
 'semodel --version' (or -V) prints the version.
@@ -64,8 +75,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return (await import('./schema.js')).schema(rest, io);
       case 'trace':
         return (await import('./trace.js')).traceCommand(rest, io);
+      case 'vectors':
+        return await (await import('./vectors.js')).vectorsCommand(rest, io);
       case 'image':
         return await (await import('./image.js')).imageCommand(rest, io);
+      case 'conform':
+        return await (await import('./conform.js')).conform(rest, io);
+      case 'adapter':
+        return await (await import('./adapter.js')).adapterCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

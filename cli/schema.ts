@@ -16,6 +16,8 @@ import { guardsOf } from '../model/platform/rejections.js';
 import { PARTY, VIEW } from '../model/platform/views.js';
 import { actionSchema, jsonSchemas, outcomeSchemas } from '../model/platform/wire.js';
 import { traceJsonSchema } from '../conformance/trace/schema.js';
+import { adapterSchemaFiles } from '../conformance/adapter/messages.js';
+import { vectorSchemaFiles } from '../conformance/vectors/schema.js';
 import { parse } from './args.js';
 import { UsageError, type Io } from './io.js';
 
@@ -23,7 +25,9 @@ export const SCHEMA_HELP = `usage: semodel schema [--out DIR] [--actions FILE] [
 
 Writes JSON Schema (draft 2020-12) of the platform's wire form, generated from the model's
 schemas: DIR/action.json, outcome.json, party.json, view.json, config.json and
-trace.schema.json (a line of a trace file; DIR defaults to docs/schema), and FILE (default
+trace.schema.json (a line of a trace file), adapter/*.json (each request and response of the
+adapter protocol), vectors/*.json (each file of a vectors folder, docs/vectors.md; DIR
+defaults to docs/schema), and FILE (default
 docs/actions.md): the tables of every action, response, party, view and the configuration
 (field, wire type, description).
 
@@ -38,7 +42,7 @@ is stale (--check), 2 bad arguments or a file that cannot be written.`;
 /** The JSON Schema files, by file name, as `semodel schema` writes them. */
 export function schemaFiles(): { readonly name: string; readonly text: string }[] {
   const families = Object.entries(jsonSchemas()).map(([family, doc]) => ({ name: `${family}.json`, text: `${JSON.stringify(doc, null, 2)}\n` }));
-  return [...families, { name: 'trace.schema.json', text: `${JSON.stringify(traceJsonSchema(), null, 2)}\n` }];
+  return [...families, { name: 'trace.schema.json', text: `${JSON.stringify(traceJsonSchema(), null, 2)}\n` }, ...adapterSchemaFiles(), ...vectorSchemaFiles()];
 }
 
 /** A table cell: a pipe would end the cell, a line break the row. */

@@ -1,11 +1,13 @@
 /**
- * `semodel trace replay|export|import`: replays a trace file on the model, exports it to ITF
+ * `semodel trace replay|check|export|import`: replays a trace file on the model (or checks
+ * someone else's, JSON lines or ITF, with the context of a divergence), exports it to ITF
  * (Apalache ADR-015, what Quint's `--mbt` writes) and imports an ITF trace that uses semodel's
  * variable names back into a trace file (docs/trace-format.md).
  * @module
  */
 import { lstatSync } from 'node:fs';
-import { decodeTrace, encodeTrace, exportItf, importItf, replayTrace, traceErrorText, type Trace } from '../conformance/trace/index.js';
+import { decodeTrace, encodeTrace, exportItf, importItf, replayTrace, traceErrorText, type ReplayResult, type Trace } from '../conformance/trace/index.js';
+import { checkTrace, parseTraceText } from '../conformance/vectors/trace-check.js';
 import { parse, onePositional } from './args.js';
 import { UsageError, type Io } from './io.js';
 
@@ -45,10 +47,26 @@ The header comes from #meta.semodel when present, otherwise from the first state
 
 Exit status: 0 written, 2 an unusable ITF document or output.`;
 
+/** The help of `semodel trace check`. */
+export const TRACE_CHECK_HELP = `usage: semodel trace check FILE [--json]
+
+Checks someone else's trace against the model: a semodel trace file (JSON lines,
+docs/trace-format.md) or an ITF trace (Apalache ADR-015, as Quint's --mbt writes it, with
+semodel's variable names), told apart by the content. Replays it as 'semodel trace replay' does
+and, at the first divergence, gives the context: the step and its action, the trace's outcome
+and the model's, every party whose view digest differs, and where the views the trace carries
+there differ from the model's.
+
+  --json  print {file, format, exact, lines, steps, divergence?, context?}
+
+Exit status: 0 the trace replays exactly, 1 it diverges, 2 the file is not a usable trace.`;
+
 /** The help of all trace commands. */
-export const TRACE_HELP = `usage: semodel trace <replay|export|import> [options]
+export const TRACE_HELP = `usage: semodel trace <replay|check|export|import> [options]
 
 ${TRACE_REPLAY_HELP}
+
+${TRACE_CHECK_HELP}
 
 ${TRACE_EXPORT_HELP}
 
@@ -111,16 +129,47 @@ function replay(argv: string[], io: Io): number {
   const file = onePositional('trace replay', positionals, 'FILE');
   const trace = readTrace(io, file);
   const r = replayTrace(trace);
-  if (values.json === true) {
-    io.out(JSON.stringify({ file, exact: r.exact, lines: r.lines, steps: r.steps, ...(r.divergence === undefined ? {} : { divergence: r.divergence }) }, null, 2));
-  } else if (r.divergence === undefined) {
-    io.out(`${file}: replays exactly (${r.lines} lines, ${r.steps} steps)`);
-  } else {
-    const d = r.divergence;
-    const at = d.step === null ? `line ${d.line} (${d.request})` : `step ${d.step} (line ${d.line}, ${d.request})`;
-    io.out(`${file}: diverges at ${at}: ${d.field}: expected ${d.expected}, got ${d.got}`);
-  }
+  if (values.json === true) io.out(JSON.stringify({ file, ...replayJson(r) }, null, 2));
+  else io.out(replayText(file, r));
   return r.exact ? 0 : 1;
+}
+
+/** A replay's result as the JSON report's fields. */
+function replayJson(r: ReplayResult): Record<string, unknown> {
+  return { exact: r.exact, lines: r.lines, steps: r.steps, ...(r.divergence === undefined ? {} : { divergence: r.divergence }) };
+}
+
+/** A replay's result as one line: that it replays exactly, or the first divergence. */
+function replayText(file: string, r: ReplayResult): string {
+  const d = r.divergence;
+  if (d === undefined) return `${file}: replays exactly (${r.lines} lines, ${r.steps} steps)`;
+  const at = d.step === null ? `line ${d.line} (${d.request})` : `step ${d.step} (line ${d.line}, ${d.request})`;
+  return `${file}: diverges at ${at}: ${d.field}: expected ${d.expected}, got ${d.got}`;
+}
+
+function check(argv: string[], io: Io): number {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true, 'trace check');
+  if (values.help === true) {
+    io.out(TRACE_CHECK_HELP);
+    return 0;
+  }
+  const file = onePositional('trace check', positionals, 'FILE');
+  const parsed = parseTraceText(readText(io, file));
+  if (!parsed.ok) throw new UsageError(`${file}: not a usable ${parsed.format === 'itf' ? 'ITF trace' : 'trace'}: ${parsed.message}`);
+  const { result, context } = checkTrace(parsed.trace);
+  if (values.json === true) {
+    io.out(JSON.stringify({ file, format: parsed.format, ...replayJson(result), ...(context === undefined ? {} : { context }) }, null, 2));
+    return result.exact ? 0 : 1;
+  }
+  const lines = [`${replayText(file, result)}${parsed.format === 'itf' ? ' [ITF]' : ''}`];
+  if (context !== undefined) {
+    if (context.action !== undefined) lines.push(`  action: ${context.action}`);
+    if (context.traceOutcome !== undefined) lines.push(`  outcome: the trace has ${context.traceOutcome}, the model gives ${context.modelOutcome ?? ''}`);
+    for (const d of context.digests) lines.push(`  view of ${d.party} differs: the trace has ${d.trace}, the model ${d.model}`);
+    for (const v of context.views) lines.push(`  view ${v}`);
+  }
+  io.out(lines.join('\n'));
+  return result.exact ? 0 : 1;
 }
 
 function exportCommand(argv: string[], io: Io): number {
@@ -178,11 +227,13 @@ export function traceCommand(argv: string[], io: Io): number {
       return 0;
     case 'replay':
       return replay(rest, io);
+    case 'check':
+      return check(rest, io);
     case 'export':
       return exportCommand(rest, io);
     case 'import':
       return importCommand(rest, io);
     default:
-      throw new UsageError(`unknown trace command '${sub}'; one of: replay, export, import`);
+      throw new UsageError(`unknown trace command '${sub}'; one of: replay, check, export, import`);
   }
 }

@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}dist/cli/main.js`;
 
 /** The commands that step the model in a loop, for which relaunching once pays. */
-const HOT = new Set(['campaign', 'explore', 'image', 'trace']);
+const HOT = new Set(['campaign', 'conform', 'explore', 'image', 'trace']);
 
 /** The newest modification time of the .ts files under the given folders. */
 function newestSource(folders) {

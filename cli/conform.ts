@@ -30,6 +30,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 const MECHANISM_NAMES = ['platform', ...MECHANISMS] as const;
 
+/** The help of `semodel conform` and `semodel conform replay`. */
 export const CONFORM_HELP = `usage: semodel conform --adapter "CMD ARGS" [--mechanism M]... [--runs N | --time SECONDS]
                        [--seed N] [--timeout-ms T] [--out DIR] [--shrink-runs N] [--json]
        semodel conform replay FILE --adapter "CMD ARGS" [--timeout-ms T] [--json]
@@ -153,10 +154,11 @@ export async function conform(argv: string[], io: Io): Promise<number> {
       seed,
       ...(seconds === undefined ? {} : { timeLimitMs: timeShare(seconds, selection.run.length) }),
       shrinkRuns,
+      implemented: ['platform', ...adapter.hello.mechanisms],
       now: () => io.now(),
       onProperty: (r) => io.err(`conform: ${r.mechanism}/${r.name} ${r.status} (${r.runs} runs, ${r.steps} steps, ${(r.timeMs / 1000).toFixed(1)} s)`),
     });
-    return reportCheck(io, { report, selection, adapter, command, outDir, json: values.json === true });
+    return reportCheck(io, { report, selection, adapter, command, outDir, shrinkRuns, json: values.json === true });
   } finally {
     await adapter.close();
   }
@@ -169,6 +171,7 @@ interface CheckContext {
   readonly adapter: AdapterSystem;
   readonly command: string;
   readonly outDir: string;
+  readonly shrinkRuns: number;
   readonly json: boolean;
 }
 
@@ -212,12 +215,13 @@ function reportCheck(io: Io, c: CheckContext): number {
     case 'passed': {
       if (!c.json) {
         const lines = [
-          `conform: ${who} agrees with the model: ${report.properties.length} properties, ${report.properties.reduce((n, p) => n + p.runs, 0)} runs, ${report.coverage.steps} steps`,
+          `conform: ${who} agrees with the model: ${report.properties.filter((p) => p.status === 'passed').length} properties, ${report.properties.filter((p) => p.status === 'passed').reduce((n, p) => n + p.runs, 0)} runs, ${report.coverage.steps} steps`,
           `  codes reached (${summary.codesReached.length}): ${summary.codesReached.join(' ')}`,
           `  phases reached: ${phasesReached.join(' ')}`,
           ...(summary.unreachedGuards.length === 0 ? [] : [`  guards not reached: ${summary.unreachedGuards.join(', ')}`]),
           ...(report.notModelled.length === 0 ? [] : [`  views compared by outcomes only (the implementation does not model them): ${report.notModelled.join(', ')}`]),
           ...selection.skipped.map((s) => `  skipped ${s.mechanism}/${s.name}: ${s.reason}`),
+          ...report.properties.filter((p) => p.status === 'skipped').map((p) => `  skipped ${p.mechanism}/${p.name}: ${p.reason ?? ''}`),
         ];
         io.out(lines.join('\n'));
       }
@@ -227,7 +231,7 @@ function reportCheck(io: Io, c: CheckContext): number {
       if (!c.json) {
         io.out(
           [
-            `conform: ${who} DIVERGES from the model in ${v.property.mechanism}/${v.property.name} (seed ${v.seed}; first seen after ${v.caughtAfter.steps} steps, shrunk)`,
+            `conform: ${who} DIVERGES from the model in ${v.property.mechanism}/${v.property.name} (seed ${v.seed}; first seen after ${v.caughtAfter.steps} steps${c.shrinkRuns > 0 ? ', then shrunk' : ''})`,
             ...divergenceLines(v.divergence),
             ...(report.notModelled.length === 0 ? [] : [`  views compared by outcomes only: ${report.notModelled.join(', ')}`]),
             `  trace:  ${traceFile ?? ''}`,

@@ -7,21 +7,27 @@
 import { bytesToHex } from '../model/core/bytes.js';
 import type { CryptoSuite, EcPoint } from '../model/crypto/suite.js';
 
+/**
+ * Entries each memo keeps at most: a long-running user (the reference adapter under a conformance
+ * campaign with generated keys) must not grow without bound. Past it the memo starts over.
+ */
+export const MEMO_ENTRIES = 4096;
+
 /** `base` with ECDH and public-key derivation memoized by their inputs. */
 export function memoizeKeyAgreement(base: CryptoSuite): CryptoSuite {
   const shared = new Map<string, Uint8Array | undefined>();
   const publics = new Map<string, EcPoint | undefined>();
+  const remember = <V>(memo: Map<string, V>, key: string, compute: () => V): V => {
+    if (!memo.has(key)) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: starting over early or late only recomputes: same results
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(key, compute());
+    }
+    return memo.get(key) as V;
+  };
   return {
     ...base,
-    ecdh(curve, d, pub) {
-      const key = `${curve}:${bytesToHex(d)}:${bytesToHex(pub.x)}:${bytesToHex(pub.y)}`;
-      if (!shared.has(key)) shared.set(key, base.ecdh(curve, d, pub));
-      return shared.get(key);
-    },
-    ecPublicKey(curve, d) {
-      const key = `${curve}:${bytesToHex(d)}`;
-      if (!publics.has(key)) publics.set(key, base.ecPublicKey(curve, d));
-      return publics.get(key);
-    },
+    ecdh: (curve, d, pub) => remember(shared, `${curve}:${bytesToHex(d)}:${bytesToHex(pub.x)}:${bytesToHex(pub.y)}`, () => base.ecdh(curve, d, pub)),
+    ecPublicKey: (curve, d) => remember(publics, `${curve}:${bytesToHex(d)}`, () => base.ecPublicKey(curve, d)),
   };
 }

@@ -16,7 +16,7 @@ import { propertyModel, type ModelProperty } from '../../properties/property.js'
 import { PropertyViolation, runAsync } from '../../properties/sut-calls.js';
 import { AdapterFailure } from '../adapter/failures.js';
 import type { Trace } from '../trace/format.js';
-import { differentialSystem, implementationNotes, type ImplementationNotes } from './differential.js';
+import { differentialSystem, implementationNotes, NotImplemented, type ImplementationNotes } from './differential.js';
 import { Divergence } from './divergence.js';
 import { recordRunPrefix } from './record.js';
 
@@ -46,6 +46,8 @@ export interface ConformOptions {
   readonly now?: () => number;
   /** The model side (default: the properties' model); a fresh one per run. */
   readonly model?: () => ModelSystem;
+  /** The modules the implementation implements (`platform` and mechanisms, from hello); default all. */
+  readonly implemented?: readonly string[];
   /** Told of each property as it finishes (progress). */
   readonly onProperty?: (result: ConformPropertyResult) => void;
 }
@@ -57,7 +59,9 @@ export interface ConformPropertyResult {
   /** The property's seed. */
   readonly seed: number;
   readonly runs: number;
-  readonly status: 'passed' | 'diverged' | 'adapter-failed' | 'model-failed';
+  readonly status: 'passed' | 'skipped' | 'diverged' | 'adapter-failed' | 'model-failed';
+  /** Why it was skipped: it applies actions of a mechanism the implementation does not implement. */
+  readonly reason?: string;
   /** Steps applied (shrinking included). */
   readonly steps: number;
   readonly timeMs: number;
@@ -111,7 +115,9 @@ export interface ConformReport {
 }
 
 /** Why fast-check's remaining runs are not run. */
-type Stop = { readonly why: 'adapter'; readonly failure: AdapterFailure; readonly input: unknown; readonly requests: number; readonly step: number } | { readonly why: 'shrink-limit' };
+type Stop =
+  | { readonly why: 'unimplemented'; readonly error: NotImplemented }
+  | { readonly why: 'adapter'; readonly failure: AdapterFailure; readonly input: unknown; readonly requests: number; readonly step: number } | { readonly why: 'shrink-limit' };
 
 /**
  * Runs `options.properties` in turn against the differential system of `options.implementation`
@@ -174,10 +180,17 @@ async function checkProperty(p: ModelProperty<unknown>, options: ConformOptions,
       return true;
     }
     const m = counted();
-    const d = differentialSystem({ implementation: options.implementation, model: m, notes: shared.notes });
+    const d = differentialSystem({ implementation: options.implementation, model: m, notes: shared.notes, ...(options.implemented === undefined ? {} : { implemented: options.implemented }) });
     try {
       return (await runAsync(p.run(input, m), d)) !== false;
     } catch (e) {
+      if (e instanceof NotImplemented) {
+        // While shrinking a divergence, a candidate that needs a missing mechanism is no counterexample.
+        if (firstDivergence !== undefined) return true;
+        // Otherwise the property needs a mechanism the implementation lacks: thrown once, so that
+        // fast-check stops generating runs; the property is reported skipped.
+        stop = { why: 'unimplemented', error: e };
+      }
       if (e instanceof AdapterFailure) {
         stop = { why: 'adapter', failure: e, input, requests: d.requests, step: d.steps };
       } else if (e instanceof Divergence) {
@@ -204,6 +217,9 @@ async function checkProperty(p: ModelProperty<unknown>, options: ConformOptions,
   const steps = coverage.steps - stepsBefore;
   const timeMs = now() - start;
   const stopped = stop as Stop | undefined;
+  if (stopped?.why === 'unimplemented') {
+    return { result: { ...resultOf(p, seed, details.numRuns, 'skipped', steps, timeMs), reason: `it applies ${stopped.error.kind}, an action of ${stopped.error.mechanism}, which the implementation does not implement` }, verdict: { status: 'passed' } };
+  }
   const lastDivergence = last as { error: Divergence; input: unknown; requests: number } | undefined;
   // An adapter that breaks while a divergence is being shrunk: the divergence is the finding.
   if (stopped?.why === 'adapter' && lastDivergence === undefined) {

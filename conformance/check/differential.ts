@@ -13,6 +13,7 @@ import {
   actionFromWire,
   actionToWire,
   configToWire,
+  moduleOf,
   partyToWire,
   readAction,
   type Action,
@@ -56,6 +57,26 @@ export interface DifferentialOptions {
   readonly notes?: ImplementationNotes;
   /** Response fields compared by meaning (default {@link RESPONSE_MEANINGS}). */
   readonly meanings?: Readonly<Record<string, MeaningComparison>>;
+  /**
+   * The modules the implementation implements (`platform` and mechanism names, from hello);
+   * default all. An action of another module is not sent: {@link NotImplemented} is thrown.
+   */
+  readonly implemented?: readonly string[];
+}
+
+/**
+ * A run applied an action of a mechanism the implementation does not implement: the run cannot
+ * be compared (the two sides would no longer hold the same state), so the checker skips it.
+ */
+export class NotImplemented extends Error {
+  override readonly name = 'NotImplemented';
+
+  constructor(
+    readonly mechanism: string,
+    readonly kind: ActionKind,
+  ) {
+    super(`${kind} is an action of ${mechanism}, which the implementation does not implement`);
+  }
 }
 
 /** The differential system of one run, with its counters. */
@@ -123,7 +144,8 @@ export function readInput(raw: unknown): ReadInput {
  * {@link Divergence} at the first difference. An {@link AdapterFailure} of the implementation
  * passes through unchanged (the adapter is unusable); any other error it throws is a divergence
  * (the platform answers every input). A {@link PartyNotModelled} answer is noted in `notes`, and
- * from then on views of that party kind are the model's alone.
+ * from then on views of that party kind are the model's alone. An action of a module the
+ * implementation does not implement throws {@link NotImplemented} before either side sees it.
  * @example
  * ```ts
  * const d = differentialSystem({ implementation: await openAdapter('python3 adapter.py'), model: propertyModel() });
@@ -167,6 +189,10 @@ export function differentialSystem(options: DifferentialOptions): DifferentialSy
       requests++;
       steps++;
       const input = readInput(raw);
+      const module = input.kind === undefined ? undefined : moduleOf(input.kind).name;
+      if (input.kind !== undefined && module !== undefined && options.implemented !== undefined && !options.implemented.includes(module)) {
+        throw new NotImplemented(module, input.kind);
+      }
       const mine = model.apply(input.fresh());
       const theirs = await ask(() => implementation.apply(input.fresh()));
       notes.answered++;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { vectorsCommand, type Opener } from '../../cli/vectors.js';
 import { PartyNotModelled } from '../../conformance/adapter/failures.js';
+import { FAULTY_NAMES, faultyImplementation } from '../../conformance/faulty/index.js';
 import { exportVectors, runVectors, type RunnerSystem, type VectorsRun } from '../../conformance/vectors/index.js';
 import { HANDLERS, asAsync, modelSystem, type ModelOptions, type SystemUnderTest } from '../../model/platform/index.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
@@ -246,5 +247,16 @@ describe('semodel vectors run', () => {
     expect(code).toBe(2);
     expect(c.out).toContain(`ERROR platform/destroy-guest/accepted: platform/destroy-guest/accepted/config.json: ${path.join(vectors, 'platform/destroy-guest/accepted/config.json')}: no such file`);
     expect(c.out.at(-1)).toContain(`${index.cases.length - 1} passed, 0 failed, 0 skipped, 1 errors`);
+  });
+});
+
+describe('every faulty implementation of conformance/faulty fails the vectors', () => {
+  it.each(FAULTY_NAMES)('%s fails at least one case, and every failure names its step', async (name) => {
+    const faulty = faultyImplementation(name);
+    if (faulty === undefined) throw new Error(`no faulty implementation ${name}`);
+    const r = await runVectors(read, { open: async () => system(asAsync(faulty.system())) });
+    expect(r.failed, `${name}: ${faulty.description}`).toBeGreaterThan(0);
+    expect(r.passed + r.failed).toBe(index.cases.length);
+    for (const f of r.results.filter((x) => x.status === 'failed')) expect(f.step).toBeGreaterThan(0);
   });
 });

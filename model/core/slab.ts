@@ -29,7 +29,7 @@ let used = 0;
  */
 export function slabCopy(bytes: Uint8Array): Uint8Array {
   const n = bytes.length;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a copy of its own or from a slab holds the same bytes
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: a copy of its own or from a slab holds the same bytes
   if (n <= ON_HEAP_BYTES || n > MAX_SLAB_COPY) return bytes.slice();
   // Stryker disable next-line ConditionalExpression,EqualityOperator: starting a slab early only wastes its tail
   if (used + n > slab.length) {

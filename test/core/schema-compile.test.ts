@@ -109,10 +109,17 @@ describe('compiled and interpreted readers agree', () => {
     expect(interpreted.name).not.toBe('read');
     expect(kindReader('verify', { guest: t.id() }).name).toBe('read');
     expect(kindReader('verify', { guest: t.id() }, () => freshCopy, false).name).not.toBe('read');
+    expect(actionReader(KINDS).name).toBe('read');
     // A kind without fields: an object, and nothing else, is one.
     for (const read of [compiled, interpreted]) {
       expect(read({ kind: 'no-fields' })).toEqual({ kind: 'no-fields' });
       for (const v of [null, 1, 'no-fields', [], [{ kind: 'no-fields' }]]) expect(read(v)).toBe(REFUSED);
+    }
+    // The same of one kind's reader alone, compiled and interpreted: no outer check stands before it.
+    for (const compile of [true, false]) {
+      const read = kindReader('no-fields', {}, () => freshCopy, compile);
+      expect(read({})).toEqual({ kind: 'no-fields' });
+      for (const v of [null, undefined, 1, 'no-fields', true, [], [{}]]) expect(read(v), `${String(compile)}: ${JSON.stringify(v)}`).toBe(REFUSED);
     }
   });
 
@@ -160,5 +167,15 @@ describe('where code cannot be generated', () => {
     expect(any({ kind: 'nope', guest: 2 })).toBe(REFUSED);
     expect(any({ kind: 7 })).toBe(REFUSED);
     expect(any(null)).toBe(REFUSED);
+  });
+
+  it('any other failure to compile is a bug of the generator, and is thrown, not interpreted', () => {
+    vi.stubGlobal('Function', function broken() {
+      throw new SyntaxError('Unexpected token');
+    });
+    expect(() => kindReader('verify', { guest: t.id() })).toThrow(SyntaxError);
+    expect(() => actionReader(KINDS)).toThrow(SyntaxError);
+    // Asked to interpret, it never compiles.
+    expect(kindReader('verify', { guest: t.id() }, () => freshCopy, false)({ guest: 1 })).toEqual({ kind: 'verify', guest: 1 });
   });
 });

@@ -37,26 +37,39 @@ const insideVectors = (p: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
-/** Runs `semodel argv...` in-process. */
-export async function run(...argv: string[]): Promise<RunResult> {
+/**
+ * An `Io` that captures stdout and stderr line by line. Writes go to disk, never into the
+ * vectors; with `writes: false` any write throws (for a command that must write nothing).
+ */
+export function captureIo(options: { readonly writes?: boolean } = {}): { io: Io; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
+  const guard = (p: string): void => {
+    if (options.writes === false) throw new Error(`test harness: this command writes nothing, yet wrote ${p}`);
+    if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
+  };
   const io: Io = {
     out: (t) => void out.push(t),
     err: (t) => void err.push(t),
     readFile: (p) => processIo.readFile(p),
     readFileShared: (p) => processIo.readFileShared(p),
     writeFile(p, data, overwrite) {
-      if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
+      guard(p);
       processIo.writeFile(p, data, overwrite);
     },
     writeFileWith(p, overwrite, produce) {
-      if (insideVectors(p)) throw new Error(`test harness: refusing to write into the vectors: ${p}`);
+      guard(p);
       processIo.writeFileWith(p, overwrite, produce);
     },
-    exists: (p) => processIo.exists(p),
+    exists: (p) => (options.writes === false ? false : processIo.exists(p)),
     now: () => 0,
   };
+  return { io, out, err };
+}
+
+/** Runs `semodel argv...` in-process. */
+export async function run(...argv: string[]): Promise<RunResult> {
+  const { io, out, err } = captureIo();
   const code = await main(argv, io);
   return { code, out: out.join('\n'), errLines: err, err: err.join('\n') };
 }

@@ -11,8 +11,7 @@ import { FAULTY_NAMES, faultyImplementation } from '../../conformance/faulty/ind
 import { exportVectors, runVectors, type RunnerSystem, type VectorsRun } from '../../conformance/vectors/index.js';
 import { HANDLERS, asAsync, modelSystem, type ModelOptions, type SystemUnderTest } from '../../model/platform/index.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
-import { isOneCleanLine, PROJECT, run, tempDir } from '../cli/cli-harness.js';
-import { processIo, type Io } from '../../cli/io.js';
+import { captureIo, isOneCleanLine, PROJECT, run, tempDir } from '../cli/cli-harness.js';
 
 const { files, index } = exportVectors();
 const byPath = new Map(files.map((f) => [f.path, f.text]));
@@ -157,26 +156,8 @@ describe('semodel vectors run', () => {
     mkdirSync(path.dirname(path.join(vectors, f.path)), { recursive: true });
     writeFileSync(path.join(vectors, f.path), f.text);
   }
-  /** The CLI's io, capturing stdout and stderr. */
-  const capture = (): { io: Io; out: string[]; err: string[] } => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      out: (t) => void out.push(t),
-      err: (t) => void err.push(t),
-      readFile: (p) => processIo.readFile(p),
-      readFileShared: (p) => processIo.readFileShared(p),
-      writeFile: () => {
-        throw new Error('vectors run writes nothing');
-      },
-      writeFileWith: () => {
-        throw new Error('vectors run writes nothing');
-      },
-      exists: () => false,
-      now: () => 0,
-    };
-    return { io, out, err };
-  };
+  /** The CLI's io, capturing stdout and stderr; vectors run writes nothing. */
+  const capture = (): ReturnType<typeof captureIo> => captureIo({ writes: false });
   const opener = (options: ModelOptions, mechanisms?: readonly string[]): Opener => async () => ({ ...system(model(options), mechanisms), describe: options.name ?? 'semodel' });
 
   it('exit 0 and a summary when every case passes', async () => {

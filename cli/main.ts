@@ -43,8 +43,15 @@ Commands:
   semodel adapter [--faulty NAME]
       serve the model as an adapter (semodel-adapter/1 JSON-RPC on stdin/stdout), the reference adapter;
       --faulty NAME serves a deliberately wrong implementation (--faulty list names them)
+  semodel attest create --host-key PEM... [--no-nonce] [--phkh-img] [--phkh-att] [--secret-store-hash] [--seed N] -o REQUEST [--arpk OUT]
+  semodel attest measure --request REQUEST --host-key PEM --header HDR --cuid HEX [--user-data F] -o RESPONSE
+  semodel attest verify --response RESPONSE --header HDR --arpk ARPK [--json]
+      attestation requests on IBM's formats (pvattest): make one, answer it as the firmware, verify the answer
+  semodel secret create --type TYPE [--name NAME] [--secret F] --host-key PEM... (--header HDR | --pld HEX ...) -o REQUEST
+  semodel secret inspect REQUEST (--host-key PEM | --customer-key F --host-key CRT) [--json]
+      add-secret requests on IBM's format (pvsecret): make one, open one from the machine's or the owner's side
 
-Run 'semodel <command> --help' (or 'semodel image <command> --help') for a command's options;
+Run 'semodel <command> --help' (or 'semodel image|attest|secret <command> --help') for a command's options;
 'semodel --version' (or -V) prints the version.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
@@ -83,6 +90,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await (await import('./conform.js')).conform(rest, io);
       case 'adapter':
         return await (await import('./adapter.js')).adapterCommand(rest, io);
+      case 'attest':
+        return (await import('./attest.js')).attestCommand(rest, io);
+      case 'secret':
+        return (await import('./secret.js')).secretCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import type { RequirementId } from '../../model/core/outcome.js';
-import { guardsOf, modelSystem, rowForKind, type ActionKind, type ModelSystem, type PlatformOutcome } from '../../model/platform/index.js';
+import { guardsOf, modelSystem, rowForKind, type ActionKind, type ModelSystem, type PlatformOutcome, type WorldConfig } from '../../model/platform/index.js';
 import { CONFIG, SUITE, type TestImage } from '../../properties/image-unpack/fixtures.js';
 import { arbSchedule, honestSchedule, runSchedule, type Move } from '../../properties/image-unpack/schedules.js';
 import { codesByPhase, guardAlone, guardPairs, pairsOf, STIMULUS_KINDS } from '../../properties/image-unpack/stimulus.js';
@@ -22,6 +22,7 @@ import { sut, type Calls } from '../../properties/sut-calls.js';
 import type { ModelProperty } from '../../properties/property.js';
 import { vectorImages } from './images.js';
 import { slug, type VectorResult } from './layout.js';
+import { CASE_SOURCES, type CaseSource } from './sources.js';
 
 /** The seed of the stimulus properties' choices (which candidate scenario, how many pages in `unpacking-k`). */
 export const STIMULUS_SEED = 1;
@@ -33,7 +34,7 @@ export const SCHEDULES = 4;
 export const SCHEDULE_DRAWS = 400;
 
 /** The requirement an accepted action of each kind satisfies (as the honest steps of the properties assert it). */
-export const ACCEPTED_REQUIREMENT: Readonly<Record<ActionKind, RequirementId>> = {
+export const ACCEPTED_REQUIREMENT: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
   'create-guest': 'REQ-PLATFORM-4',
   'destroy-guest': 'REQ-PLATFORM-5',
   'set-header': 'REQ-UNPACK-4',
@@ -44,6 +45,8 @@ export const ACCEPTED_REQUIREMENT: Readonly<Record<ActionKind, RequirementId>> =
 
 /** One case before it is run: where it goes, what it says, and the inputs to apply after `reset(CONFIG)`. */
 export interface CaseSpec {
+  /** The world the case resets to before its inputs. */
+  readonly config: WorldConfig;
   readonly handler: ActionKind | 'schedule';
   readonly name: string;
   readonly description: string;
@@ -61,7 +64,7 @@ export interface CaseSpec {
 type Event = { readonly op: 'reset' } | { readonly op: 'apply'; readonly value: unknown; readonly outcome: PlatformOutcome } | { readonly op: 'assert'; readonly message: string };
 
 /** Runs `calls` on `model`, answering every request, and returns the resets, applies and assertions. */
-function watch(calls: Calls<unknown>, model: ModelSystem): Event[] {
+function watch(calls: Calls<unknown>, model: ModelSystem, config: WorldConfig = CONFIG): Event[] {
   const events: Event[] = [];
   let reply: unknown;
   for (;;) {
@@ -71,7 +74,7 @@ function watch(calls: Calls<unknown>, model: ModelSystem): Event[] {
     reply = undefined;
     switch (r.op) {
       case 'reset':
-        if (r.config !== CONFIG) throw new Error('vectors: a property reset to another configuration than the fixtures’ CONFIG');
+        if (r.config !== config) throw new Error('vectors: a property reset to another configuration than its source’s');
         model.reset(r.config);
         events.push({ op: 'reset' });
         break;
@@ -104,9 +107,9 @@ interface Label {
   readonly guards: readonly string[];
 }
 
-/** The labels the stimulus properties give their scenarios (see stimulus.ts SINGLES, PAIRS, BY_PHASE). */
-function labels(): Label[] {
-  return STIMULUS_KINDS.flatMap((kind): Label[] => [
+/** The labels the stimulus properties of `kinds` give their scenarios (see image-unpack/stimulus.ts SINGLES, PAIRS, BY_PHASE). */
+function labels(kinds: readonly ActionKind[]): Label[] {
+  return kinds.flatMap((kind): Label[] => [
     ...guardsOf(kind).map((g): Label => ({ kind, label: `${kind}: only '${g.name}' fails`, type: 'single', guards: [g.name] })),
     ...pairsOf(kind).map((p): Label => ({ kind, label: p.key, type: 'pair', guards: [p.a, p.b] })),
   ]);
@@ -130,7 +133,7 @@ const MESSAGE = /^; in ([^,]+), failing: (.*)\): expected /;
  * (the honest prefix; rejected checks change nothing but a verify failure, which the property
  * provokes only on a guest of its own, after a reset).
  */
-function scenarios(events: readonly Event[], known: readonly Label[]): Watched[] {
+function scenarios(events: readonly Event[], known: readonly Label[], kinds: readonly ActionKind[]): Watched[] {
   const out: Watched[] = [];
   let prefix: unknown[] = [];
   let last: { readonly value: unknown } | undefined;
@@ -142,7 +145,7 @@ function scenarios(events: readonly Event[], known: readonly Label[]): Watched[]
       if (last !== undefined) prefix.push(last.value);
       last = { value: e.value };
     } else if (last !== undefined) {
-      const w = scenarioOf(e.message, known);
+      const w = scenarioOf(e.message, known, kinds);
       if (w === undefined) continue;
       out.push({ ...w, inputs: [...prefix, last.value] });
       last = undefined;
@@ -152,7 +155,7 @@ function scenarios(events: readonly Event[], known: readonly Label[]): Watched[]
 }
 
 /** The scenario an assertion message of `expectCode` names, if it names one. */
-function scenarioOf(message: string, known: readonly Label[]): Omit<Watched, 'inputs'> | undefined {
+function scenarioOf(message: string, known: readonly Label[], kinds: readonly ActionKind[]): Omit<Watched, 'inputs'> | undefined {
   for (const l of known) {
     const head = `${l.kind} (${l.label}`;
     if (!message.startsWith(head)) continue;
@@ -162,7 +165,7 @@ function scenarioOf(message: string, known: readonly Label[]): Omit<Watched, 'in
     return { kind: l.kind, type: l.type, guards: l.guards, setup: m[1] ?? '', failing };
   }
   const phase = /^(\S+) \(\1 in ([^;]+); in \2, failing: (.*)\): expected /.exec(message);
-  if (phase === null || !STIMULUS_KINDS.includes(phase[1] as ActionKind)) return undefined;
+  if (phase === null || !kinds.includes(phase[1] as ActionKind)) return undefined;
   return { kind: phase[1] as ActionKind, type: 'phase', guards: [], setup: phase[2] ?? '', failing: (phase[3] ?? '').split(', ').filter((x) => x !== '') };
 }
 
@@ -174,14 +177,14 @@ function guard(kind: ActionKind, name: string): { readonly name: string; readonl
 }
 
 /** The case of a watched scenario. */
-function failureCase(w: Watched): CaseSpec {
+function failureCase(w: Watched, config: WorldConfig): CaseSpec {
   const first = guard(w.kind, w.failing[0] ?? '');
   const recorded = rowForKind(w.kind, first.code)?.recorded === true;
   const requirements = [first.requirement, ...(recorded ? [] : (['REQ-PLATFORM-7'] as const))];
   const flags = w.failing.map(slug);
   const fails = `failing: ${w.failing.map((g) => `'${g}'`).join(', ')}`;
   const expect = `expected ${first.code} (${first.requirement})${recorded ? ', recorded' : ', and no view changes'}`;
-  const common = { handler: w.kind, flags, result: 'invalid' as const, expected: { code: first.code, requirement: first.requirement }, requirements: [...new Set(requirements)].sort() };
+  const common = { config, handler: w.kind, flags, result: 'invalid' as const, expected: { code: first.code, requirement: first.requirement }, requirements: [...new Set(requirements)].sort() };
   switch (w.type) {
     case 'single':
       return { ...common, name: `only-${slug(w.guards[0] ?? '')}`, description: `${w.kind} in ${w.setup} where only '${w.guards[0] ?? ''}' fails: ${expect}.`, inputs: w.inputs };
@@ -198,14 +201,53 @@ function failureCase(w: Watched): CaseSpec {
 }
 
 /** The applies of `calls` run on a fresh model. */
-function inputsOf(calls: Calls<unknown>): { readonly value: unknown; readonly outcome: PlatformOutcome }[] {
-  return watch(calls, model()).flatMap((e) => (e.op === 'apply' ? [e] : []));
+function inputsOf(calls: Calls<unknown>, config: WorldConfig = CONFIG): { readonly value: unknown; readonly outcome: PlatformOutcome }[] {
+  return watch(calls, model(), config).flatMap((e) => (e.op === 'apply' ? [e] : []));
+}
+
+/** The accepted case of `kind`: every step of `calls` (which end in an accepted call of `kind`) is accepted. */
+function acceptedCaseOf(source: CaseSource, kind: ActionKind, calls: () => Calls<unknown>): CaseSpec {
+  const inputs = inputsOf(calls(), source.config);
+  const refused = inputs.find((i) => i.outcome.kind !== 'accepted');
+  if (refused !== undefined) throw new Error(`vectors: the accepted path of ${kind} has a refused step`);
+  const last = inputs[inputs.length - 1]?.value as { kind?: string } | undefined;
+  if (last?.kind !== kind) throw new Error(`vectors: the accepted path of ${kind} does not end in ${kind}`);
+  const reqs = new Set<RequirementId>();
+  for (const i of inputs) {
+    const k = (i.value as { kind: ActionKind }).kind;
+    const r = source.acceptedRequirement[k] ?? ACCEPTED_REQUIREMENT[k];
+    if (r !== undefined) reqs.add(r);
+  }
+  return {
+    config: source.config,
+    handler: kind,
+    name: 'accepted',
+    description: `a path up to ${kind}: every step is accepted (${inputs.length} steps).`,
+    flags: ['accepted'],
+    result: 'valid',
+    expected: null,
+    requirements: [...reqs].sort(),
+    inputs: inputs.map((i) => i.value),
+  };
+}
+
+/** The accepted and failure cases of a mechanism's source. */
+function sourceCases(source: CaseSource): CaseSpec[] {
+  const known = labels(source.kinds);
+  const watched = source.stimuli.flatMap((run) => scenarios(watch(run(), model(), source.config), known, source.kinds));
+  const key = (w: Watched): string => `${w.kind}|${w.setup}|${w.failing.join(',')}`;
+  const targeted = new Set(watched.filter((w) => w.type !== 'phase').map(key));
+  const failures = watched.filter((w) => w.type !== 'phase' || !targeted.has(key(w))).map((w) => failureCase(w, source.config));
+  return source.kinds.flatMap((kind) => {
+    const path = source.accepted[kind];
+    return [...(path === undefined ? [] : [acceptedCaseOf(source, kind, path)]), ...failures.filter((c) => c.handler === kind)];
+  });
 }
 
 /** The honest schedule of the own image up to the first accepted action of `kind`, and a destroy after start. */
 function acceptedCase(kind: ActionKind, own: TestImage): CaseSpec {
   const honest = honestSchedule(own.pages.length);
-  const upTo: Record<ActionKind, number> = {
+  const upTo: Readonly<Partial<Record<ActionKind, number>>> = {
     'create-guest': 0,
     'set-header': 1,
     unpack: 2,
@@ -213,7 +255,7 @@ function acceptedCase(kind: ActionKind, own: TestImage): CaseSpec {
     start: honest.length,
     'destroy-guest': honest.length,
   };
-  const moves = honest.slice(0, upTo[kind]);
+  const moves = honest.slice(0, upTo[kind] ?? 0);
   const inputs = inputsOf(
     (function* () {
       const r = yield* runSchedule(own, own, moves);
@@ -222,13 +264,14 @@ function acceptedCase(kind: ActionKind, own: TestImage): CaseSpec {
   );
   const kinds = new Set(inputs.map((i) => (i.value as { kind: ActionKind }).kind));
   return {
+    config: CONFIG,
     handler: kind,
     name: 'accepted',
     description: `the honest path up to ${kind}: every step is accepted (${inputs.length} steps).`,
     flags: ['accepted'],
     result: 'valid',
     expected: null,
-    requirements: [...kinds].map((k) => ACCEPTED_REQUIREMENT[k]).sort(),
+    requirements: [...kinds].flatMap((k) => ACCEPTED_REQUIREMENT[k] ?? []).sort(),
     inputs: inputs.map((i) => i.value),
   };
 }
@@ -249,10 +292,14 @@ function scheduleCase(moves: readonly Move[], n: number, draw: number, own: Test
   const steps = inputsOf(runSchedule(own, foreign, moves));
   const codes = [...new Set(steps.flatMap((s) => (s.outcome.kind === 'rejected' ? [s.outcome.code] : [])))];
   const reqs = new Set<RequirementId>();
-  for (const s of steps) reqs.add(s.outcome.kind === 'rejected' ? s.outcome.requirement : ACCEPTED_REQUIREMENT[(s.value as { kind: ActionKind }).kind]);
+  for (const s of steps) {
+    const r = s.outcome.kind === 'rejected' ? s.outcome.requirement : ACCEPTED_REQUIREMENT[(s.value as { kind: ActionKind }).kind];
+    if (r !== undefined) reqs.add(r);
+  }
   const last = steps[steps.length - 1]?.outcome;
   const accepted = steps.filter((s) => s.outcome.kind === 'accepted').length;
   return {
+    config: CONFIG,
     handler: 'schedule',
     name: `schedule-${n}`,
     description: `an adversarial schedule of the hypervisor (seed ${SCHEDULE_SEED}, draw ${draw} of ${SCHEDULE_DRAWS}) over an image of ${own.pages.length} pages and a foreign one of ${foreign.pages.length}: ${steps.length} steps, ${accepted} accepted; every outcome and view is pinned.`,
@@ -277,13 +324,13 @@ const STIMULI: readonly ModelProperty<[TestImage, number]>[] = [guardAlone, guar
  */
 export function allCases(): CaseSpec[] {
   const { own, foreign, long } = vectorImages();
-  const known = labels();
-  const watched = STIMULI.flatMap((p) => scenarios(watch(p.run([own, STIMULUS_SEED], undefined), model()), known));
+  const known = labels(STIMULUS_KINDS);
+  const watched = STIMULI.flatMap((p) => scenarios(watch(p.run([own, STIMULUS_SEED], undefined), model()), known, STIMULUS_KINDS));
   // A phase case in the same state with the same failing guards as a single or pair case adds nothing.
   const key = (w: Watched): string => `${w.kind}|${w.setup}|${w.failing.join(',')}`;
   const targeted = new Set(watched.filter((w) => w.type !== 'phase').map(key));
-  const failures = watched.filter((w) => w.type !== 'phase' || !targeted.has(key(w))).map(failureCase);
+  const failures = watched.filter((w) => w.type !== 'phase' || !targeted.has(key(w))).map((w) => failureCase(w, CONFIG));
   const kinds = [...new Set([...STIMULUS_KINDS, ...(Object.keys(ACCEPTED_REQUIREMENT) as ActionKind[])])];
   const byKind = kinds.flatMap((kind) => [acceptedCase(kind, own), ...failures.filter((c) => c.handler === kind)]);
-  return [...byKind, ...adversarial(long, foreign).map((a, i) => scheduleCase(a.moves, i + 1, a.draw, long, foreign))];
+  return [...byKind, ...adversarial(long, foreign).map((a, i) => scheduleCase(a.moves, i + 1, a.draw, long, foreign)), ...CASE_SOURCES.flatMap(sourceCases)];
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { configToWire, modelSystem, moduleOf, MODULES } from '../../model/platform/index.js';
-import { CONFIG, SUITE } from '../../properties/image-unpack/fixtures.js';
+import { SUITE } from '../../properties/image-unpack/fixtures.js';
 import { applyLines } from '../trace/codec.js';
 import { recordedKind, recordingSystem } from '../trace/recorder.js';
 import { traceWriterVersion } from '../trace/version.js';
@@ -56,7 +56,7 @@ function mechanismOf(c: CaseSpec): string {
 /** A case run on the model: its step and expected lines, and the mechanisms its steps use. */
 function record(c: CaseSpec): { steps: StepLine[]; expected: ExpectedLine[]; requires: string[] } {
   const rec = recordingSystem(modelSystem({ suite: SUITE }), { checkpointEvery: Number.MAX_SAFE_INTEGER });
-  rec.system.reset(CONFIG);
+  rec.system.reset(c.config);
   for (const input of c.inputs) rec.system.apply(input);
   const applied = applyLines(rec.trace());
   const requires = new Set<string>();
@@ -132,7 +132,6 @@ export function exportVectors(options: ExportOptions = {}): VectorExport {
   const wanted = options.mechanisms ?? VECTOR_MECHANISMS;
   const unknown = wanted.find((m) => !VECTOR_MECHANISMS.includes(m));
   if (unknown !== undefined) throw new RangeError(`unknown mechanism '${unknown}'; one of: ${VECTOR_MECHANISMS.join(', ')}`);
-  const config = pretty(configToWire(CONFIG));
   const semodel = traceWriterVersion();
   const made = allCases()
     .filter((c) => wanted.includes(mechanismOf(c)))
@@ -162,7 +161,7 @@ export function exportVectors(options: ExportOptions = {}): VectorExport {
       expected: last === undefined || last.kind === 'accepted' ? null : { code: last.code ?? '', requirement: last.requirement ?? '' },
     };
     files.push(
-      { path: `${path}/config.json`, text: config },
+      { path: `${path}/config.json`, text: pretty(configToWire(c.config)) },
       { path: `${path}/steps.jsonl`, text: lines(r.steps) },
       { path: `${path}/expected.jsonl`, text: lines(r.expected) },
       { path: `${path}/meta.json`, text: pretty(meta) },

@@ -281,6 +281,29 @@ function sealInputError(suite: CryptoSuite, input: HeaderSealInput): BuildError 
   return undefined;
 }
 
+/** The public half of a customer key; `undefined` for a private scalar that is not valid. */
+export function customerPublicKey(suite: CryptoSuite, customer: CustomerKey): EcPoint | undefined {
+  return 'privateKey' in customer ? suite.ecPublicKey('p521', customer.privateKey) : customer.publicKey;
+}
+
+/**
+ * One key slot per host key, in the given order (the same key twice gives two slots): PHKH ‖
+ * `key` wrapped under SHA-256(ECDH X ‖ 00000001). The scheme of SE headers and of every UV
+ * request (platform-formats.md 2.1). A host key with which no 66-byte shared X comes out is a
+ * {@link BuildError} naming `hostKeys[i]`.
+ */
+export function buildKeySlots(suite: CryptoSuite, customer: CustomerKey, hostKeys: readonly EcPoint[], key: Uint8Array): Result<KeySlot[], BuildError> {
+  const keySlots: KeySlot[] = [];
+  for (const [i, host] of hostKeys.entries()) {
+    const sharedX = 'privateKey' in customer ? suite.ecdh('p521', customer.privateKey, host) : customer.agree(host);
+    if (sharedX === undefined || sharedX.length !== P521_COORDINATE_SIZE) {
+      return buildFail(`hostKeys[${i}]`, 'no 66-byte ECDH shared secret with this host key (not a P-521 point?)');
+    }
+    keySlots.push({ phkh: phkh(suite, host), ...wrapHeaderKey(suite, keyEncryptionKey(suite, sharedX), key) });
+  }
+  return ok(keySlots);
+}
+
 /**
  * The owner's side, inverse of {@link openHeader}: one key slot per host key (PHKH, header key
  * wrapped under SHA-256(ECDH X ‖ 00000001)), then the encrypted area sealed with the header key
@@ -289,19 +312,12 @@ function sealInputError(suite: CryptoSuite, input: HeaderSealInput): BuildError 
 export function sealHeader(suite: CryptoSuite, input: HeaderSealInput): Result<SeHeader, BuildError> {
   const problem = sealInputError(suite, input);
   if (problem !== undefined) return err(problem);
-  const customer = input.customer;
-  const customerPublic = 'privateKey' in customer ? suite.ecPublicKey('p521', customer.privateKey) : customer.publicKey;
+  const customerPublic = customerPublicKey(suite, input.customer);
   // Stryker disable next-line StringLiteral: unreachable, sealInputError has already refused every private key for which ecPublicKey gives undefined
   if (customerPublic === undefined) return buildFail('customer.privateKey', 'not a valid P-521 scalar');
-
-  const keySlots: KeySlot[] = [];
-  for (const [i, host] of input.hostKeys.entries()) {
-    const sharedX = 'privateKey' in customer ? suite.ecdh('p521', customer.privateKey, host) : customer.agree(host);
-    if (sharedX === undefined || sharedX.length !== P521_COORDINATE_SIZE) {
-      return buildFail(`hostKeys[${i}]`, 'no 66-byte ECDH shared secret with this host key (not a P-521 point?)');
-    }
-    keySlots.push({ phkh: phkh(suite, host), ...wrapHeaderKey(suite, keyEncryptionKey(suite, sharedX), input.headerKey) });
-  }
+  const slots = buildKeySlots(suite, input.customer, input.hostKeys, input.headerKey);
+  if (!slots.ok) return slots;
+  const keySlots = slots.value;
 
   const plain = encodeEncryptedArea(input.secrets);
   const unsealed: SeHeader = {

@@ -508,6 +508,9 @@ function actionOf(run: Run, s: Scenario, guest: number): unknown {
       a = { kind: 'unpack', guest: target, address, tweak, page };
       break;
     }
+    default:
+      // Stryker disable next-line all: MODELS lists only the kinds above
+      throw new Error(`stimulus: no action model for ${s.kind}`);
   }
   return e['shape'] === 'throws' ? unreadable(run, s.kind, a) : a;
 }

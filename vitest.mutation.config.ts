@@ -1,5 +1,5 @@
-// The test run Stryker uses per mutant: the model's own suites (core, crypto, image-unpack,
-// platform, properties). The CLI suites spawn processes and add nothing to what the model's
+// The test run Stryker uses per mutant: the model's own suites (core, crypto, the formats,
+// each mechanism's, platform, properties). The CLI suites spawn processes and add nothing to what the model's
 // suites kill. The include list replaces the base one (mergeConfig would append to it).
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -8,7 +8,16 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['test/core/**/*.test.ts', 'test/crypto/**/*.test.ts', 'test/image-unpack/**/*.test.ts', 'test/platform/**/*.test.ts', 'test/properties/**/*.test.ts'],
+    include: [
+      'test/core/**/*.test.ts',
+      'test/crypto/**/*.test.ts',
+      'test/se-format/**/*.test.ts',
+      'test/image-unpack/**/*.test.ts',
+      'test/request-controls/**/*.test.ts',
+      'test/hsm-binding/**/*.test.ts',
+      'test/platform/**/*.test.ts',
+      'test/properties/**/*.test.ts',
+    ],
     // The trace test re-runs every property to record its assertions, and the confidentiality
     // control runs the properties against a leaky stand-in, not the model: neither kills a mutant
     // the property suites do not.

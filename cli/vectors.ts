@@ -25,7 +25,7 @@ adversarial schedules. The same semodel version writes the same bytes on every r
 Exit status: 0 written, 2 bad arguments or a folder that cannot be written.`;
 
 /** The help of `semodel vectors run`. */
-export const VECTORS_RUN_HELP = `usage: semodel vectors run DIR --adapter "CMD ARGS" [--json] [--timeout-ms T] [--max-reopens N]
+export const VECTORS_RUN_HELP = `usage: semodel vectors run DIR --adapter "CMD ARGS" [--json] [--timeout-ms T] [--max-reopens N] [--fail-fast]
 
 Runs every case of DIR (written by 'semodel vectors export') against an implementation behind
 the adapter protocol (docs/adapter-protocol.md): resets it to the case's configuration, applies
@@ -39,6 +39,7 @@ the report says so. An adapter that crashes or hangs fails the case and is start
   --json            print the whole report as JSON
   --timeout-ms T    how long one call may wait for its answer (default 10000)
   --max-reopens N   how often a failed adapter is started again before the run stops (default 5)
+  --fail-fast       stop at the first failed case; the cases after it are not run
 
 Exit status: 0 every case run passed, 1 a case failed, 2 an unusable DIR or adapter (or a case
 that cannot be read, or the run stopped).`;
@@ -145,7 +146,7 @@ export function runStatus(r: VectorsRun): number {
 async function runCommand(argv: string[], io: Io, open: Opener): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { adapter: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, 'max-reopens': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { adapter: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, 'max-reopens': { type: 'string' }, 'fail-fast': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     true,
     'vectors run',
   );
@@ -169,6 +170,7 @@ async function runCommand(argv: string[], io: Io, open: Opener): Promise<number>
         return s;
       },
       maxReopens,
+      failFast: values['fail-fast'] === true,
     });
   } catch (e) {
     if (e instanceof VectorsError) throw new UsageError(`${dir}: not a usable vectors folder: ${e.message}`);

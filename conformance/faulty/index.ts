@@ -11,6 +11,15 @@ import { setHeaderWithForeignKeys } from './header-faults.js';
 import { startAfterFailedVerify, startWithoutVerify, verifyFailureNotRecorded, verifyIgnoringAld } from './lifecycle-faults.js';
 import { unpackAcceptingReusedTweak, unpackAcceptingSecondPage, unpackTweakBeforeAddress } from './unpack-faults.js';
 import { leakingViews } from './view-faults.js';
+import {
+  addAfterLock,
+  addIgnoringExtensionSecret,
+  addIgnoringImageBinding,
+  pckmoIgnoringPcf,
+  retrieveClearKey,
+  storeLeakingViews,
+} from './request-controls-faults.js';
+import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, destroyKeepingQueues, resetKeepingSession, sessionLeakingViews } from './hsm-faults.js';
 
 /** One faulty implementation: what is wrong with it, and a fresh instance. */
 export interface FaultyImplementation {
@@ -18,11 +27,14 @@ export interface FaultyImplementation {
   readonly description: string;
   /** A fresh system (the model with the fault), named `faulty:<name>`. */
   readonly system: () => SyncSystemUnderTest;
+  /** The mechanism whose properties catch it (default `image-unpack`). */
+  readonly mechanism?: string;
 }
 
 /** A faulty variant of the model: its handlers or views replaced. */
-function variant(name: string, description: string, options: Pick<ModelOptions, 'handlers' | 'views'>): FaultyImplementation {
-  return { description, system: () => modelSystem({ name: `faulty:${name}`, suite: PROPERTY_SUITE, ...options }) };
+function variant(name: string, description: string, options: Pick<ModelOptions, 'handlers' | 'views'>, mechanism?: string): FaultyImplementation {
+  const system = () => modelSystem({ name: `faulty:${name}`, suite: PROPERTY_SUITE, ...options });
+  return mechanism === undefined ? { description, system } : { description, system, mechanism };
 }
 
 /**
@@ -63,6 +75,28 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'verify-failure-not-final': variant('verify-failure-not-final', 'a failed verify is not recorded: the guest stays unpacking and may verify again (REQ-UNPACK-12).', {
     handlers: { verify: verifyFailureNotRecorded },
   }),
+  'pckmo-ignores-pcf': variant('pckmo-ignores-pcf', "pckmo answers every key function, whatever the PCF bit of the function's family says (REQ-CTRL-20).", { handlers: { pckmo: pckmoIgnoringPcf } }, 'request-controls'),
+  'add-after-lock': variant('add-after-lock', 'add-secret adds a secret to a locked store, which stays locked (REQ-CTRL-8).', { handlers: { 'add-secret': addAfterLock } }, 'request-controls'),
+  'extension-secret-ignored': variant(
+    'extension-secret-ignored',
+    'add-secret does not check the CCK-derived extension secret that SCF bit 1 demands (REQ-CTRL-12).',
+    { handlers: { 'add-secret': addIgnoringExtensionSecret } },
+    'request-controls',
+  ),
+  'image-binding-ignored': variant(
+    'image-binding-ignored',
+    'add-secret adds a request bound to another image (PLD, ALD, TLD or header tag) (REQ-CTRL-13).',
+    { handlers: { 'add-secret': addIgnoringImageBinding } },
+    'request-controls',
+  ),
+  'retrieve-clear-key': variant('retrieve-clear-key', 'retrieve-secret hands a key back in the clear, as if it were plain text (REQ-CTRL-19).', { handlers: { 'retrieve-secret': retrieveClearKey } }, 'request-controls'),
+  'leaks-secret-store': variant('leaks-secret-store', "the hypervisor's view shows every guest's stored secret values among the relayed responses (REQ-CTRL-22).", { views: storeLeakingViews }, 'request-controls'),
+  'second-guest-binds': variant('second-guest-binds', 'ap-bind lets a second guest take a queue another guest holds: it is bound to the newcomer instead (REQ-HSM-3).', { handlers: { 'ap-bind': bindTakingBoundQueue } }, 'hsm-binding'),
+  'non-secure-binds': variant('non-secure-binds', 'ap-bind binds a queue to a guest that is not running, as if it were a secure guest (REQ-HSM-2).', { handlers: { 'ap-bind': bindByNonSecureGuest } }, 'hsm-binding'),
+  'leaks-session-code': variant('leaks-session-code', "the hypervisor's view shows the session code of every associated queue among the relayed responses (REQ-HSM-8).", { views: sessionLeakingViews }, 'hsm-binding'),
+  'reset-keeps-session': variant('reset-keeps-session', "ap-reset releases the queue but leaves its HSM in the old guest's session: the next guest is answered in it (REQ-HSM-11).", { handlers: { 'ap-reset': resetKeepingSession } }, 'hsm-binding'),
+  'destroy-keeps-queues': variant('destroy-keeps-queues', 'destroy-guest removes the guest but leaves its AP queues bound to it (REQ-HSM-12).', { handlers: { 'destroy-guest': destroyKeepingQueues } }, 'hsm-binding'),
+  'associate-without-secret': variant('associate-without-secret', 'ap-associate logs in with zeros at an index that holds no association secret (REQ-HSM-6).', { handlers: { 'ap-associate': associateWithoutSecret } }, 'hsm-binding'),
 });
 
 /** The names of the faulty implementations, in registry order. */

@@ -161,12 +161,32 @@ function scenarioOf(message: string, known: readonly Label[], kinds: readonly Ac
     if (!message.startsWith(head)) continue;
     const m = MESSAGE.exec(message.slice(head.length));
     if (m === null) continue;
-    const failing = (m[2] ?? '').split(', ').filter((x) => x !== '');
+    const failing = guardList(l.kind, m[2] ?? '');
     return { kind: l.kind, type: l.type, guards: l.guards, setup: m[1] ?? '', failing };
   }
   const phase = /^(\S+) \(\1 in ([^;]+); in \2, failing: (.*)\): expected /.exec(message);
   if (phase === null || !kinds.includes(phase[1] as ActionKind)) return undefined;
-  return { kind: phase[1] as ActionKind, type: 'phase', guards: [], setup: phase[2] ?? '', failing: (phase[3] ?? '').split(', ').filter((x) => x !== '') };
+  const kind = phase[1] as ActionKind;
+  return { kind, type: 'phase', guards: [], setup: phase[2] ?? '', failing: guardList(kind, phase[3] ?? '') };
+}
+
+/**
+ * The guard names of `kind` in a `, `-joined list. A guard's name may hold `, ` itself
+ * ('magic, user-data type, version'), so the list is read against the names, longest first.
+ */
+function guardList(kind: ActionKind, text: string): string[] {
+  const names = guardsOf(kind)
+    .map((g) => g.name)
+    .sort((a, b) => b.length - a.length);
+  const out: string[] = [];
+  let rest = text;
+  while (rest !== '') {
+    const name = names.find((n) => rest === n || rest.startsWith(`${n}, `));
+    if (name === undefined) throw new Error(`vectors: ${kind} has no guard at '${rest}'`);
+    out.push(name);
+    rest = rest.slice(Math.min(rest.length, name.length + 2));
+  }
+  return out;
 }
 
 /** The guard of `kind` named `name`. */
@@ -315,14 +335,18 @@ function scheduleCase(moves: readonly Move[], n: number, draw: number, own: Test
 const STIMULI: readonly ModelProperty<[TestImage, number]>[] = [guardAlone, guardPairs, codesByPhase];
 
 /**
- * Every case, deterministic: same inputs on every run and machine.
+ * Every case (of `mechanisms`' folders, default all), deterministic: same inputs on every run and machine.
  * @example
  * ```ts
  * const cases = allCases();
  * cases.filter((c) => c.handler === 'unpack').map((c) => c.name); // ['accepted', 'only-shape-of-an-action', …]
  * ```
  */
-export function allCases(): CaseSpec[] {
+export function allCases(mechanisms?: readonly string[]): CaseSpec[] {
+  const wanted = (m: string): boolean => mechanisms === undefined || mechanisms.includes(m);
+  const sources = CASE_SOURCES.filter((s) => wanted(s.mechanism));
+  // Image-unpack's stimuli also give the platform's lifecycle cases.
+  if (!wanted('image-unpack') && !wanted('platform')) return sources.flatMap(sourceCases);
   const { own, foreign, long } = vectorImages();
   const known = labels(STIMULUS_KINDS);
   const watched = STIMULI.flatMap((p) => scenarios(watch(p.run([own, STIMULUS_SEED], undefined), model()), known, STIMULUS_KINDS));
@@ -332,5 +356,6 @@ export function allCases(): CaseSpec[] {
   const failures = watched.filter((w) => w.type !== 'phase' || !targeted.has(key(w))).map((w) => failureCase(w, CONFIG));
   const kinds = [...new Set([...STIMULUS_KINDS, ...(Object.keys(ACCEPTED_REQUIREMENT) as ActionKind[])])];
   const byKind = kinds.flatMap((kind) => [acceptedCase(kind, own), ...failures.filter((c) => c.handler === kind)]);
-  return [...byKind, ...adversarial(long, foreign).map((a, i) => scheduleCase(a.moves, i + 1, a.draw, long, foreign)), ...CASE_SOURCES.flatMap(sourceCases)];
+  const schedules = wanted('image-unpack') ? adversarial(long, foreign).map((a, i) => scheduleCase(a.moves, i + 1, a.draw, long, foreign)) : [];
+  return [...byKind, ...schedules, ...sources.flatMap(sourceCases)];
 }

@@ -133,7 +133,7 @@ export function exportVectors(options: ExportOptions = {}): VectorExport {
   const unknown = wanted.find((m) => !VECTOR_MECHANISMS.includes(m));
   if (unknown !== undefined) throw new RangeError(`unknown mechanism '${unknown}'; one of: ${VECTOR_MECHANISMS.join(', ')}`);
   const semodel = traceWriterVersion();
-  const made = allCases()
+  const made = allCases(wanted)
     .filter((c) => wanted.includes(mechanismOf(c)))
     .map((c) => ({ c, mechanism: mechanismOf(c), path: casePath(mechanismOf(c), c.handler, c.name) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

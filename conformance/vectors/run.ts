@@ -69,6 +69,8 @@ export interface RunVectorsOptions {
   readonly maxReopens?: number;
   /** Told of each case's result as it is known (progress). */
   readonly onResult?: (r: CaseResult) => void;
+  /** Stop at the first failed case: the rest are `not-run` (default false: run every case). */
+  readonly failFast?: boolean;
 }
 
 /** The default of {@link RunVectorsOptions.maxReopens}. */
@@ -232,8 +234,9 @@ export async function runVectors(read: ReadText, options: RunVectorsOptions): Pr
       report({ path: entry.path, status: 'skipped', reason: `mechanism ${missing.join(', ')} not implemented (the system implements: ${sys.mechanisms?.join(', ') || 'none'})` });
       continue;
     }
+    let result: CaseResult;
     try {
-      report(await runCase(sys, c));
+      result = await runCase(sys, c);
     } catch (e) {
       // Only a failure of the system reaches here (runCase answers every difference itself).
       report({ path: entry.path, status: 'failed', field: 'system', reason: `the system failed: ${messageOf(e)}` });
@@ -249,6 +252,13 @@ export async function runVectors(read: ReadText, options: RunVectorsOptions): Pr
       } catch (o) {
         stopped = `stopped: the system could not be opened again (${messageOf(o)})`;
       }
+      continue;
+    }
+    report(result);
+    if (options.failFast === true && result.status === 'failed') {
+      stopped = 'stopped at the first failed case (fail fast)';
+      await sys.close();
+      sys = undefined;
     }
   }
   await sys?.close();

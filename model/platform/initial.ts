@@ -62,7 +62,17 @@ export function initialWorld(config: WorldConfig, options: WorldOptions = {}): R
   for (const [i, a] of c.adapters.entries()) {
     if (adapters.has(a.id)) return err({ path: `$.adapters[${i}].id`, message: `adapter ${a.id} is configured twice` });
     if (!machines.has(a.machine)) return err({ path: `$.adapters[${i}].machine`, message: `no machine ${a.machine}` });
-    adapters = adapters.set(a.id, { id: a.id, machine: a.machine, boundGuest: null });
+    if (a.masterKey.length !== 0 && a.masterKey.length !== 32) return err({ path: `$.adapters[${i}].masterKey`, message: 'a master key is 32 bytes, or empty for none' });
+    adapters = adapters.set(a.id, {
+      id: a.id,
+      machine: a.machine,
+      type: a.type,
+      boundGuest: null,
+      associationIndex: null,
+      associationFailure: null,
+      replies: [],
+      hsm: { masterKey: a.masterKey, logins: 0, session: null },
+    });
   }
   return ok({
     config: c,

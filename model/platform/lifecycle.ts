@@ -34,10 +34,12 @@ export type CreateGuest = ActionOfSpec<typeof CREATE_GUEST>;
 export type DestroyGuest = ActionOfSpec<typeof DESTROY_GUEST>;
 
 /**
- * The platform's lifecycle handlers, given how to make the mechanisms' slices of a new guest.
+ * The platform's lifecycle handlers, given how to make the mechanisms' slices of a new guest and
+ * what they release when a guest is destroyed.
  * @param newSlices every mechanism's slice of a fresh guest (composed by the platform)
+ * @param released the world after every mechanism released what it held of the guest (composed by the platform)
  */
-export function lifecycle(newSlices: () => GuestSlices) {
+export function lifecycle(newSlices: () => GuestSlices, released: (world: World, guest: number) => World) {
   /**
    * Creates a guest in `created` and returns its ID: the world's next ID (1, 2, 3, …), never reused.
    * @requirement REQ-PLATFORM-3 REQ-PLATFORM-4
@@ -56,13 +58,16 @@ export function lifecycle(newSlices: () => GuestSlices) {
   };
 
   /**
-   * Removes a guest and its secure memory. Its ID names nothing afterwards.
+   * Removes a guest and its secure memory, after every mechanism released what it held of it
+   * (REQ-HSM-12: its AP queues). Its ID names nothing afterwards.
    * @requirement REQ-PLATFORM-2 REQ-PLATFORM-5
    */
   const destroyGuest = (world: World, a: DestroyGuest): Step<World, Record<string, never>> => {
     // REQ-PLATFORM-2: the guest exists
     if (!world.guests.has(a.guest)) return refusePlatform(world, 'GUEST_NOT_FOUND');
-    return { state: { ...world, guests: world.guests.delete(a.guest) }, outcome: { kind: 'accepted', response: {} } };
+    // What the mechanisms held of the guest (an AP queue bound to it, mechanism 4) is released first.
+    const after = released(world, a.guest);
+    return { state: { ...after, guests: after.guests.delete(a.guest) }, outcome: { kind: 'accepted', response: {} } };
   };
 
   return defineMechanism({

@@ -5,20 +5,29 @@
  * @module
  */
 import { imageUnpack } from '../image-unpack/index.js';
+import { requestControls } from '../request-controls/index.js';
+import { hsmBinding } from '../hsm-binding/index.js';
 import type { ActionOfSpec, Handler, Mechanism, ResponseOfSpec } from '../world/mechanism.js';
-import type { GuestSlices } from '../world/world.js';
+import type { GuestSlices, World } from '../world/world.js';
 import { lifecycle } from './lifecycle.js';
 
 /** Every mechanism, in the order of the seeds. */
-export const MECHANISMS = [imageUnpack] as const;
+export const MECHANISMS = [imageUnpack, requestControls, hsmBinding] as const;
 
 /** The slices of a new guest: each mechanism's own. */
 function newGuestSlices(): GuestSlices {
   return Object.assign({}, ...MECHANISMS.map((m) => m.newGuestSlices?.() ?? {})) as GuestSlices;
 }
 
+/** The world after every mechanism released what it held of a destroyed guest. */
+function guestDestroyed(world: World, guest: number): World {
+  let w = world;
+  for (const m of MECHANISMS as readonly Pick<Mechanism, 'onGuestDestroyed'>[]) w = m.onGuestDestroyed?.(w, guest) ?? w;
+  return w;
+}
+
 /** The platform's own guest lifecycle (create, destroy), first in the table. */
-export const PLATFORM = lifecycle(newGuestSlices);
+export const PLATFORM = lifecycle(newGuestSlices, guestDestroyed);
 
 /** The platform and every mechanism: the modules whose handlers make up the table. */
 export const MODULES = [PLATFORM, ...MECHANISMS] as const;

@@ -4,6 +4,7 @@
  * @module
  */
 import { t, type Static } from '../core/schema.js';
+import { AP_TYPES } from './world.js';
 
 /** One machine: its ID, the firmware's P-521 host private keys and the seed of its generator. */
 export const MACHINE_CONFIG = t.object({
@@ -12,10 +13,12 @@ export const MACHINE_CONFIG = t.object({
   seed: t.bytes({ max: 64, doc: "seed of the firmware's deterministic generator" }),
 });
 
-/** One crypto adapter (HSM) attached to a machine. */
+/** One crypto adapter (an AP queue and the HSM behind it) attached to a machine. */
 export const ADAPTER_CONFIG = t.object({
   id: t.id('the adapter ID actions name'),
   machine: t.id('the machine it is attached to'),
+  type: t.enum(AP_TYPES, 'the card behind the queue: EP11 or CCA coprocessor, or accelerator'),
+  masterKey: t.bytes({ max: 32, doc: "the HSM's master key (EP11 wrapping key): 32 bytes, or empty when none is loaded" }),
 });
 
 /** The whole configuration: machines, adapters and the crypto suite by name. */

@@ -73,6 +73,11 @@ export interface Mechanism<S extends readonly ActionSpec[] = readonly ActionSpec
   readonly guards: { readonly [K in S[number]['kind']]: readonly Guard[] };
   /** The mechanism's slice of a newly created guest, if it keeps one. */
   readonly newGuestSlices?: () => Partial<GuestSlices>;
+  /**
+   * What the mechanism releases when a guest is destroyed (`destroy-guest` calls it for every
+   * mechanism, the guest still in the world): the world without what it held of that guest.
+   */
+  readonly onGuestDestroyed?: (world: World, guest: number) => World;
 }
 
 /** Declares a mechanism (the identity, to infer and check its types). */

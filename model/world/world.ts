@@ -109,11 +109,46 @@ export interface Machine {
   readonly firmware: Firmware;
 }
 
-/** A crypto adapter (HSM) attached to a machine; bound to at most one guest (mechanism 4). */
+/** The kind of card behind an AP queue (pvapconfig's mode): an EP11 or CCA coprocessor, or an accelerator. */
+export type ApType = 'ep11' | 'accelerator' | 'cca';
+
+/** Every AP queue type. */
+export const AP_TYPES = ['ep11', 'accelerator', 'cca'] as const satisfies readonly ApType[];
+
+/**
+ * A failed association that the queue keeps reporting until it is reset (vfio_ap: after AAPQ
+ * answered 0x35 or 0x36 every AP instruction does): the secret was not unique, or the HSM
+ * refused the login.
+ */
+export type AssociationFailure = 'not-unique' | 'login-refused';
+
+/** The HSM behind an AP queue: its own state, inside the trust boundary (mechanism 4). */
+export interface Hsm {
+  /** Its master key (the EP11 wrapping key), 32 bytes from the configuration; empty: none loaded. */
+  readonly masterKey: Uint8Array;
+  /** Logins it has accepted so far; never reset, so that every session code is new. */
+  readonly logins: number;
+  /** The session code of the current login, which the firmware keeps; null when there is none. */
+  readonly session: Uint8Array | null;
+}
+
+/**
+ * A crypto adapter: one AP queue (APQN) of a card attached to a machine, with the HSM behind it.
+ * Bound to at most one secure guest (mechanism 4, spec/hsm-binding.md).
+ */
 export interface Adapter {
   readonly id: number;
   readonly machine: number;
+  readonly type: ApType;
+  /** The guest the queue is bound to (BAPQ); null: available for binding. */
   readonly boundGuest: number | null;
+  /** The bound guest's association (AAPQ): the index of its association secret, or null. */
+  readonly associationIndex: number | null;
+  /** A failed association the queue reports until a reset, or null. */
+  readonly associationFailure: AssociationFailure | null;
+  /** Replies waiting to be dequeued (DQAP), oldest first: all for the queue's current user. */
+  readonly replies: readonly Uint8Array[];
+  readonly hsm: Hsm;
 }
 
 /** A deployment the host manager made for a client (mechanism 8). */

@@ -74,6 +74,10 @@ export const COST_HINTS: Readonly<Record<string, number>> = {
   'image-unpack/hypervisor-view-confidential': 8,
   'image-unpack/noninterference': 10,
   'image-unpack/guests-independent': 10,
+  'request-controls/stimulus-each-guard': 15,
+  'request-controls/stimulus-guard-pairs': 17,
+  'request-controls/stimulus-every-phase': 7,
+  'request-controls/controls-gate-responses': 5,
 };
 
 /**

@@ -22,8 +22,8 @@ const KEYLESS: WorldConfig = {
     { id: 1, hostKeys: [], seed: new Uint8Array([2]) },
   ],
   adapters: [
-    { id: 0, machine: 0 },
-    { id: 1, machine: 1 },
+    { id: 0, machine: 0, type: 'ep11', masterKey: new Uint8Array(32).fill(1) },
+    { id: 1, machine: 1, type: 'accelerator', masterKey: new Uint8Array(0) },
   ],
 };
 const GUESTS = [1, 2, 3, 4, 5, 6, 7, 8];

@@ -21,7 +21,7 @@ import { schemaViolation } from './fixtures/json-schema.js';
 const BIN = path.join(PROJECT, 'bin', 'semodel.mjs');
 const ADAPTER_COMMAND = `'${process.execPath}' '${BIN}' adapter`;
 const HELLO = { protocol: 'semodel-adapter/1', implementation: 'test', version: '1', mechanisms: ['image-unpack'] };
-const SMALL: WorldConfig = { suite: 'noble', machines: [{ id: 0, hostKeys: [], seed: new Uint8Array(2) }], adapters: [{ id: 0, machine: 0 }] };
+const SMALL: WorldConfig = { suite: 'noble', machines: [{ id: 0, hostKeys: [], seed: new Uint8Array(2) }], adapters: [{ id: 0, machine: 0, type: 'ep11', masterKey: new Uint8Array(0) }] };
 
 const req = (id: number, method: string, params?: unknown): string => JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
 
@@ -155,7 +155,7 @@ describe('serveAdapter and semodel adapter in-process', () => {
     expect(JSON.parse(written.join('').split('\n')[0] ?? '')).toEqual({
       jsonrpc: '2.0',
       id: 1,
-      result: { protocol: 'semodel-adapter/1', implementation: 'semodel', version, mechanisms: ['platform', 'image-unpack'] },
+      result: { protocol: 'semodel-adapter/1', implementation: 'semodel', version, mechanisms: ['platform', 'image-unpack', 'request-controls', 'hsm-binding'] },
     });
   });
 });

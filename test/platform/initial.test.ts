@@ -7,6 +7,8 @@ import { CONFIG, MACHINE, OTHER_MACHINE } from '../../properties/image-unpack/fi
 import { PROPERTY_SUITE } from '../../properties/suite.js';
 
 const refused = (path: string, message: string) => ({ ok: false, error: { path, message } });
+/** An EP11 adapter without a master key. */
+const ep11 = (id: number, machine: number) => ({ id, machine, type: 'ep11' as const, masterKey: new Uint8Array(0) });
 
 describe('initialWorld refuses a configuration it cannot start', () => {
   it('a value that is not a world configuration', () => {
@@ -36,19 +38,19 @@ describe('initialWorld refuses a configuration it cannot start', () => {
   });
 
   it('an adapter configured twice', () => {
-    const config = { ...CONFIG, adapters: [{ id: 7, machine: MACHINE }, { id: 8, machine: MACHINE }, { id: 7, machine: OTHER_MACHINE }] };
+    const config = { ...CONFIG, adapters: [ep11(7, MACHINE), ep11(8, MACHINE), ep11(7, OTHER_MACHINE)] };
     expect(initialWorld(config, { suite: PROPERTY_SUITE })).toEqual(refused('$.adapters[2].id', 'adapter 7 is configured twice'));
   });
 
   it('an adapter on a machine that is not configured', () => {
-    const config = { ...CONFIG, adapters: [{ id: 7, machine: MACHINE }, { id: 8, machine: 9 }] };
+    const config = { ...CONFIG, adapters: [ep11(7, MACHINE), ep11(8, 9)] };
     expect(initialWorld(config, { suite: PROPERTY_SUITE })).toEqual(refused('$.adapters[1].machine', 'no machine 9'));
   });
 });
 
 describe('initialWorld starts the configured world', () => {
   it('with its adapters, each attached to its machine and bound to no guest', () => {
-    const config = { ...CONFIG, adapters: [{ id: 7, machine: MACHINE }, { id: 8, machine: OTHER_MACHINE }] };
+    const config = { ...CONFIG, adapters: [ep11(7, MACHINE), ep11(8, OTHER_MACHINE)] };
     const r = initialWorld(config, { suite: PROPERTY_SUITE });
     expect(r.ok).toBe(true);
     if (!r.ok) return;

@@ -25,7 +25,7 @@ describe('modelSystem', () => {
 
   it('says where and why a configuration is refused', () => {
     const m = modelSystem();
-    expect(() => m.reset({ ...CONFIG, adapters: [{ id: 1, machine: 9 }] })).toThrow(new Error('invalid configuration at $.adapters[0].machine: no machine 9'));
+    expect(() => m.reset({ ...CONFIG, adapters: [{ id: 1, machine: 9, type: 'ep11', masterKey: new Uint8Array(0) }] })).toThrow(new Error('invalid configuration at $.adapters[0].machine: no machine 9'));
   });
 
   it('asks for a reset before anything else', () => {

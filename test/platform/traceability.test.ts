@@ -175,7 +175,7 @@ describe('guard lists', () => {
     expect(md).toContain('| platform | `MALFORMED_ACTION` | REQ-PLATFORM-1 | `malformed-action` | — | no |');
     expect(md).toContain('### `unpack`');
     expect(md).toMatch(/5\. `ADDRESS_NOT_ALIGNED` — address aligned \(REQ-UNPACK-7\)/);
-    expect(md.split('\n').filter((l) => /^\| (platform|image-unpack) \| `/.test(l))).toHaveLength(ALL_REJECTIONS.length);
+    expect(md.split('\n').filter((l) => /^\| [a-z][a-z-]* \| `/.test(l))).toHaveLength(ALL_REJECTIONS.length);
   });
 });
 

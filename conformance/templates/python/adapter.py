@@ -122,7 +122,8 @@ def check_config(c):
         need(all(wire_ok("bytes", k) for k in m["hostKeys"]), "host keys are hex")
         m["id"] = safe_integer(m["id"])
     for a in c["adapters"]:
-        need(isinstance(a, dict) and set(a) == {"id", "machine"} and wire_ok("id", a["id"]) and wire_ok("id", a["machine"]), "an adapter is {id, machine}")
+        need(isinstance(a, dict) and set(a) == {"id", "machine", "type", "masterKey"} and wire_ok("id", a["id"]) and wire_ok("id", a["machine"]), "an adapter is {id, machine, type, masterKey}")
+        need(a["type"] in ("ep11", "accelerator", "cca") and wire_ok("bytes", a["masterKey"]), "an adapter's type is ep11, accelerator or cca and its master key is hex")
         a["id"], a["machine"] = safe_integer(a["id"]), safe_integer(a["machine"])
 
 

@@ -5,6 +5,7 @@
  * private key), `verify` the owner checking the answer (pvattest verify).
  * @module
  */
+import { runSubcommand } from './subcommands.js';
 import { bytesToHex } from '../model/core/bytes.js';
 import { formatCodecError } from '../model/core/result.js';
 import { ATTEST_FLAG, buildArcb, DEFAULT_PAF, MEASUREMENT_SIZE } from '../model/se-format/arcb.js';
@@ -284,23 +285,9 @@ function attestVerify(argv: string[], io: Io): number {
 
 /** The attest command. Returns the exit status. */
 export function attestCommand(argv: string[], io: Io): number {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case undefined:
-      io.out(ATTEST_HELP);
-      return 2;
-    case '--help':
-    case '-h':
-    case 'help':
-      io.out(ATTEST_HELP);
-      return 0;
-    case 'create':
-      return attestCreate(rest, io);
-    case 'measure':
-      return attestMeasure(rest, io);
-    case 'verify':
-      return attestVerify(rest, io);
-    default:
-      throw new UsageError(`unknown attest command '${sub}'; one of: create, measure, verify`);
-  }
+  return runSubcommand(argv, io, 'attest', ATTEST_HELP, {
+    create: (rest) => attestCreate(rest, io),
+    measure: (rest) => attestMeasure(rest, io),
+    verify: (rest) => attestVerify(rest, io),
+  });
 }

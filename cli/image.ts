@@ -4,7 +4,8 @@
  * one dispatches and makes the combined help.
  * @module
  */
-import { UsageError, type Io } from './io.js';
+import { runSubcommand } from './subcommands.js';
+import type { Io } from './io.js';
 
 /** The help of all image commands. */
 export async function imageHelp(): Promise<string> {
@@ -31,25 +32,12 @@ ${EXTRACT_HELP}`;
 
 /** The image command. Returns the exit status. */
 export async function imageCommand(argv: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case undefined:
-      io.out(await imageHelp());
-      return 2;
-    case '--help':
-    case '-h':
-    case 'help':
-      io.out(await imageHelp());
-      return 0;
-    case 'build':
-      return (await import('./image-build.js')).imageBuild(rest, io);
-    case 'inspect':
-      return (await import('./image-inspect.js')).imageInspect(rest, io);
-    case 'verify':
-      return (await import('./image-verify.js')).imageVerify(rest, io);
-    case 'extract':
-      return (await import('./image-extract.js')).imageExtract(rest, io);
-    default:
-      throw new UsageError(`unknown image command '${sub}'; one of: build, inspect, verify, extract`);
-  }
+  // The help gathers each command's own, which takes their imports: only when it is shown.
+  const help = argv[0] === undefined || ['--help', '-h', 'help'].includes(argv[0]) ? await imageHelp() : '';
+  return runSubcommand(argv, io, 'image', help, {
+    build: async (rest) => (await import('./image-build.js')).imageBuild(rest, io),
+    inspect: async (rest) => (await import('./image-inspect.js')).imageInspect(rest, io),
+    verify: async (rest) => (await import('./image-verify.js')).imageVerify(rest, io),
+    extract: async (rest) => (await import('./image-extract.js')).imageExtract(rest, io),
+  });
 }

@@ -5,6 +5,7 @@
  * owner's (customer private key + host public key: ECDH is symmetric) and shows every field.
  * @module
  */
+import { runSubcommand } from './subcommands.js';
 import { CCK_SIZE } from '../model/se-format/format.js';
 import {
   ADD_SECRET_FLAG_DISABLE_DUMP,
@@ -357,21 +358,8 @@ function inspectText(r: Record<string, unknown>, a: Asrcb | undefined): string {
 
 /** The secret command. Returns the exit status. */
 export function secretCommand(argv: string[], io: Io): number {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case undefined:
-      io.out(SECRET_HELP);
-      return 2;
-    case '--help':
-    case '-h':
-    case 'help':
-      io.out(SECRET_HELP);
-      return 0;
-    case 'create':
-      return secretCreate(rest, io);
-    case 'inspect':
-      return secretInspect(rest, io);
-    default:
-      throw new UsageError(`unknown secret command '${sub}'; one of: create, inspect`);
-  }
+  return runSubcommand(argv, io, 'secret', SECRET_HELP, {
+    create: (rest) => secretCreate(rest, io),
+    inspect: (rest) => secretInspect(rest, io),
+  });
 }

@@ -5,6 +5,7 @@
  * variable names back into a trace file (docs/trace-format.md).
  * @module
  */
+import { runSubcommand } from './subcommands.js';
 import { lstatSync } from 'node:fs';
 import { decodeTrace, encodeTrace, exportItf, importItf, replayTrace, traceErrorText, type ReplayResult, type Trace } from '../conformance/trace/index.js';
 import { checkTrace, parseTraceText } from '../conformance/vectors/trace-check.js';
@@ -215,25 +216,10 @@ function importCommand(argv: string[], io: Io): number {
  * ```
  */
 export function traceCommand(argv: string[], io: Io): number {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case undefined:
-      io.out(TRACE_HELP);
-      return 2;
-    case '--help':
-    case '-h':
-    case 'help':
-      io.out(TRACE_HELP);
-      return 0;
-    case 'replay':
-      return replay(rest, io);
-    case 'check':
-      return check(rest, io);
-    case 'export':
-      return exportCommand(rest, io);
-    case 'import':
-      return importCommand(rest, io);
-    default:
-      throw new UsageError(`unknown trace command '${sub}'; one of: replay, check, export, import`);
-  }
+  return runSubcommand(argv, io, 'trace', TRACE_HELP, {
+    replay: (rest) => replay(rest, io),
+    check: (rest) => check(rest, io),
+    export: (rest) => exportCommand(rest, io),
+    import: (rest) => importCommand(rest, io),
+  });
 }

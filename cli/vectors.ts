@@ -3,6 +3,7 @@
  * and runs a folder of vectors against an implementation behind the adapter protocol.
  * @module
  */
+import { runSubcommand } from './subcommands.js';
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { exportVectors, readIndex, runVectors, VECTOR_MECHANISMS, VectorsError, type CaseResult, type RunnerSystem, type VectorsRun } from '../conformance/vectors/index.js';
@@ -205,21 +206,8 @@ async function runCommand(argv: string[], io: Io, open: Opener): Promise<number>
  * ```
  */
 export async function vectorsCommand(argv: string[], io: Io, open: Opener = openAdapterSystem): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case undefined:
-      io.out(VECTORS_HELP);
-      return 2;
-    case '--help':
-    case '-h':
-    case 'help':
-      io.out(VECTORS_HELP);
-      return 0;
-    case 'export':
-      return exportCommand(rest, io);
-    case 'run':
-      return runCommand(rest, io, open);
-    default:
-      throw new UsageError(`unknown vectors command '${sub}'; one of: export, run`);
-  }
+  return runSubcommand(argv, io, 'vectors', VECTORS_HELP, {
+    export: (rest) => Promise.resolve(exportCommand(rest, io)),
+    run: (rest) => runCommand(rest, io, open),
+  });
 }

@@ -32,6 +32,19 @@ describe('request-controls stimulus table', () => {
     expect(ctrlGuardAlone.requirements).toEqual(expect.arrayContaining([...reqs]));
   });
 
+  it('the format requirements (REQ-CTRL-4 ARCB, REQ-CTRL-9 ASRCB, REQ-CTRL-11 secret type and length) are checked through their codes', () => {
+    // These requirements have no property of their own: the stimulus provokes each of their codes.
+    for (const req of ['REQ-CTRL-4', 'REQ-CTRL-9', 'REQ-CTRL-11'] as const) {
+      const codes = Object.entries(CTRL_REJECTIONS.rows).filter(([, r]) => r.requirement === req);
+      expect(codes.length, req).toBeGreaterThan(0);
+      expect(ctrlGuardAlone.requirements, req).toContain(req);
+      for (const [code] of codes) {
+        const provoking = CTRL_STIMULUS_KINDS.flatMap((k) => guardsOf(k).filter((g) => g.code === code).flatMap((g) => singleCandidates(k, g.name)));
+        expect(provoking.length, `${req}: ${code}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   for (const p of [ctrlGuardAlone, ctrlCodesByPhase, ctrlGuardPairs]) {
     it(`${p.name} holds on the model`, () => {
       fc.assert(fc.property(p.arbitrary, predicateOf(p)), { numRuns: 10 });

@@ -6,7 +6,7 @@
 import { runSubcommand } from './subcommands.js';
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { exportVectors, readIndex, runVectors, VECTOR_MECHANISMS, VectorsError, type CaseResult, type RunnerSystem, type VectorsRun } from '../conformance/vectors/index.js';
+import { exportVectors, FAIL_FAST_STOP, readIndex, runVectors, VECTOR_MECHANISMS, VectorsError, type CaseResult, type RunnerSystem, type VectorsRun } from '../conformance/vectors/index.js';
 import { onePositional, parse, parseCount } from './args.js';
 import { UsageError, type Io } from './io.js';
 
@@ -140,6 +140,8 @@ function resultLine(r: CaseResult): string {
 
 /** The exit status of a run: 2 when something could not be run, 1 a failure, 0 otherwise. */
 export function runStatus(r: VectorsRun): number {
+  // A fail-fast run that stopped at a failed case is a failed check, not an unusable adapter.
+  if (r.stopped === FAIL_FAST_STOP && r.errors === 0) return 1;
   if (r.stopped !== undefined || r.errors > 0 || r.notRun > 0) return 2;
   return r.failed > 0 ? 1 : 0;
 }

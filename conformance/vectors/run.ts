@@ -73,6 +73,9 @@ export interface RunVectorsOptions {
   readonly failFast?: boolean;
 }
 
+/** The `stopped` of a run that {@link RunVectorsOptions.failFast} ended at its first failed case. */
+export const FAIL_FAST_STOP = 'stopped at the first failed case (fail fast)';
+
 /** The default of {@link RunVectorsOptions.maxReopens}. */
 export const DEFAULT_MAX_REOPENS = 5;
 
@@ -256,7 +259,7 @@ export async function runVectors(read: ReadText, options: RunVectorsOptions): Pr
     }
     report(result);
     if (options.failFast === true && result.status === 'failed') {
-      stopped = 'stopped at the first failed case (fail fast)';
+      stopped = FAIL_FAST_STOP;
       await sys.close();
       sys = undefined;
     }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { vectorsCommand, type Opener } from '../../cli/vectors.js';
 import { PartyNotModelled } from '../../conformance/adapter/failures.js';
 import { FAULTY_NAMES, faultyImplementation } from '../../conformance/faulty/index.js';
-import { exportVectors, runVectors, type RunnerSystem, type VectorsRun } from '../../conformance/vectors/index.js';
+import { exportVectors, FAIL_FAST_STOP, runVectors, type RunnerSystem, type VectorsRun } from '../../conformance/vectors/index.js';
 import { HANDLERS, asAsync, modelSystem, type ModelOptions, type SystemUnderTest } from '../../model/platform/index.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
 import { captureIo, isOneCleanLine, PROJECT, run, tempDir } from '../cli/cli-harness.js';
@@ -193,6 +193,14 @@ describe('semodel vectors run', () => {
     expect(c.out.at(-1)).toMatch(/: \d+ cases against reused tweak accepted: \d+ passed, [1-9]\d* failed, 0 skipped, 0 errors, 0 not run$/);
   });
 
+  it('--fail-fast: exit 1 at the first failed case, the rest not run', async () => {
+    const c = capture();
+    const code = await vectorsCommand(['run', vectors, '--adapter', 'in-process', '--fail-fast'], c.io, opener(reusedTweak));
+    expect(code).toBe(1);
+    expect(c.out.filter((l) => l.startsWith('FAIL '))).toHaveLength(1);
+    expect(c.out.at(-1)).toMatch(/: \d+ cases against reused tweak accepted: \d+ passed, 1 failed, 0 skipped, 0 errors, [1-9]\d* not run$/);
+  });
+
   it('--json lists every case with its status, skipped ones with the reason', async () => {
     const c = capture();
     const code = await vectorsCommand(['run', vectors, '--adapter', 'in-process', '--json'], c.io, opener({}, []));
@@ -265,7 +273,7 @@ describe('every faulty implementation of conformance/faulty fails the vectors', 
     const r = await runVectors(v.read, { open: async () => system(asAsync(faulty.system())), failFast: true });
     expect(r.failed, `${name}: ${faulty.description}`).toBe(1);
     expect(r.passed + r.failed + r.notRun).toBe(v.cases);
-    expect(r.stopped).toBe('stopped at the first failed case (fail fast)');
+    expect(r.stopped).toBe(FAIL_FAST_STOP);
     for (const f of r.results.filter((x) => x.status === 'failed')) expect(f.step).toBeGreaterThan(0);
   });
 });

@@ -33,7 +33,26 @@ export function rowForKind(kind: ActionKind, code: string): RejectionRow | undef
  * The guards of each action kind in the order they run, with their requirements: the failure
  * priority. `MALFORMED_ACTION` (the boundary) is first for every kind.
  */
-export function guardsOf(kind: ActionKind): readonly { readonly name: string; readonly code: string; readonly requirement: RequirementId }[] {
+export function guardsOf(kind: ActionKind): readonly GuardOf[] {
+  // Asked once per scenario by the stimulus tables at load: computed once per kind.
+  let guards = GUARDS_BY_KIND.get(kind);
+  if (guards === undefined) {
+    guards = Object.freeze(computeGuards(kind));
+    GUARDS_BY_KIND.set(kind, guards);
+  }
+  return guards;
+}
+
+/** One guard of a kind, with the requirement its code's row names. */
+export interface GuardOf {
+  readonly name: string;
+  readonly code: string;
+  readonly requirement: RequirementId;
+}
+
+const GUARDS_BY_KIND = new Map<ActionKind, readonly GuardOf[]>();
+
+function computeGuards(kind: ActionKind): GuardOf[] {
   const m = moduleOf(kind);
   const guards = (m.guards as Readonly<Record<string, readonly { name: string; code: string }[]>>)[kind] ?? [];
   const boundary = { name: 'shape of an action', code: 'MALFORMED_ACTION', requirement: 'REQ-PLATFORM-1' as RequirementId };

@@ -73,7 +73,7 @@ export function retrieveAttestation(world: World, action: RetrieveAttestation): 
           headerTag: image.headerTag,
           cuid,
           userData: action.userData,
-          ...(nonce === undefined ? {} : { nonce }),
+          nonce,
           additionalData: additional.value,
         })
       : additional;

@@ -67,7 +67,7 @@ export function measureArcb(suite: CryptoSuite, arcb: Uint8Array, host: HostKeyP
     ...context.bootTags,
     cuid: context.cuid,
     userData: context.userData ?? new Uint8Array(0),
-    ...(opened.value.nonce === undefined ? {} : { nonce: opened.value.nonce }),
+    nonce: opened.value.nonce,
     additionalData: additional.value,
   });
   if (!m.ok) return inputFail(m.error);
@@ -123,7 +123,7 @@ export function verifyAttestationResponse(suite: CryptoSuite, response: Uint8Arr
     ...bootTags,
     cuid: carried.cuid,
     userData: carried.userData,
-    ...(opened.value.nonce === undefined ? {} : { nonce: opened.value.nonce }),
+    nonce: opened.value.nonce,
     additionalData: carried.additionalData,
   });
   if (!m.ok) return fail('format', `${m.error.field}: ${m.error.message}`, extra);

@@ -43,7 +43,7 @@ export interface MeasurementInputs {
   /** At most 256 bytes (may be empty). */
   readonly userData: Uint8Array;
   /** 16 bytes, when the request has one. */
-  readonly nonce?: Uint8Array;
+  readonly nonce?: Uint8Array | undefined;
   /** What the PAF asked for (may be empty). */
   readonly additionalData: Uint8Array;
 }

@@ -191,15 +191,44 @@ describe('both ends of an attestation, random requests', () => {
     if (!arcb.ok) throw new Error('arcb');
     const tags = { pld: new Uint8Array(64), ald: new Uint8Array(64), tld: new Uint8Array(64), headerTag: new Uint8Array(16) };
     const key = new Uint8Array(32);
-    const check = (b: Uint8Array) => verifyAttestationResponse(suite, b, tags, key).failedCheck;
-    expect(check(new Uint8Array(10))).toBe('format');
-    expect(check(encodeExchangeRequest({ arcb: arcb.value, measurementSize: 64, additionalSize: 0 }))).toBe('format');
-    expect(check(encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), cuid: new Uint8Array(0) }))).toBe('format');
-    expect(check(encodeExchangeResponse({ arcb: arcb.value.subarray(1), measurement: new Uint8Array(64), cuid: new Uint8Array(16) }))).toBe('format');
-    expect(check(encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), userData: new Uint8Array(256), cuid: new Uint8Array(16) }))).toBe('measurement');
+    const check = (b: Uint8Array) => {
+      const v = verifyAttestationResponse(suite, b, tags, key);
+      return [v.verified, v.failedCheck, v.message];
+    };
+    expect(check(new Uint8Array(10))).toEqual([false, 'format', expect.stringMatching(/^the response: \S.* at offset 0x[0-9a-f]+: \S/)]);
+    expect(check(encodeExchangeRequest({ arcb: arcb.value, measurementSize: 64, additionalSize: 0 }))).toEqual([false, 'format', 'the file holds no measurement (a request, not a response?)']);
+    expect(check(encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), cuid: new Uint8Array(0) }))).toEqual([false, 'format', 'the response holds no CUID']);
+    expect(check(encodeExchangeResponse({ arcb: arcb.value.subarray(1), measurement: new Uint8Array(64), cuid: new Uint8Array(16) }))).toEqual([false, 'format', expect.stringMatching(/^the attestation request: \S/)]);
+    expect(check(encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), userData: new Uint8Array(256), cuid: new Uint8Array(16) }))).toEqual([
+      false,
+      'measurement',
+      'the calculated and the received measurement differ',
+    ]);
     expect(verifyAttestationResponse(suite, new Uint8Array(10), tags, key).cuid).toEqual(new Uint8Array(0));
     // The owner's header tags of the wrong size are a format failure, not a throw.
-    expect(verifyAttestationResponse(suite, encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), cuid: new Uint8Array(16) }), { ...tags, pld: new Uint8Array(1) }, key).failedCheck).toBe('format');
+    const wrongTags = verifyAttestationResponse(suite, encodeExchangeResponse({ arcb: arcb.value, measurement: new Uint8Array(64), cuid: new Uint8Array(16) }), { ...tags, pld: new Uint8Array(1) }, key);
+    expect([wrongTags.verified, wrongTags.failedCheck, wrongTags.message]).toEqual([false, 'format', expect.stringMatching(/^pld: \S/)]);
+  });
+
+  it('each wrong input is named with its field and sizes', () => {
+    const z = (n: number) => new Uint8Array(n);
+    const good: MeasurementInputs = { pld: z(64), ald: z(64), tld: z(64), headerTag: z(16), cuid: z(16), userData: z(0), additionalData: z(0) };
+    const error = (m: MeasurementInputs) => {
+      const r = measurementInput(m);
+      return r.ok ? undefined : r.error;
+    };
+    expect(error(good)).toBeUndefined();
+    expect(error({ ...good, tld: z(63) })).toEqual({ field: 'tld', message: 'must be 64 bytes, got 63' });
+    expect(error({ ...good, cuid: z(17) })).toEqual({ field: 'cuid', message: 'must be 16 bytes, got 17' });
+    expect(error({ ...good, userData: z(257) })).toEqual({ field: 'userData', message: 'at most 256 bytes, got 257' });
+    expect(error({ ...good, nonce: z(15) })).toEqual({ field: 'nonce', message: 'must be 16 bytes, got 15' });
+    expect(encodeAdditionalData(F.imagePhkh, {})).toEqual({ ok: false, error: { field: 'imagePhkh', message: 'the request asks for it but no value is given' } });
+    expect(encodeAdditionalData(0n, { attestationPhkh: z(32) })).toEqual({ ok: false, error: { field: 'attestationPhkh', message: 'given, but the request does not ask for it' } });
+    expect(encodeAdditionalData(F.secretStoreHash, { secretStoreHash: z(63) })).toEqual({ ok: false, error: { field: 'secretStoreHash', message: 'must be 64 bytes, got 63' } });
+    expect(decodeAdditionalData(F.imagePhkh | F.secretStoreHash, z(40))).toEqual({
+      ok: false,
+      error: { field: 'secretStoreHash', offset: 32, message: 'the request asked for 64 bytes here, only 8 are left' },
+    });
   });
 
   it('the firmware side refuses a request it cannot open, and a value it lacks', () => {

@@ -196,10 +196,10 @@ describe('list-secrets page', () => {
   });
 
   it('a page of the wrong size or with more than 85 entries is refused; random pages never throw', () => {
-    expect(decodeSecretListPage(new Uint8Array(4095)).ok).toBe(false);
+    expect(decodeSecretListPage(new Uint8Array(4095))).toEqual({ ok: false, error: { field: 'page', offset: 0, message: 'a list page is 4096 bytes, got 4095' } });
     const b = new Uint8Array(4096);
     b[1] = 86;
-    expect(decodeSecretListPage(b).ok).toBe(false);
+    expect(decodeSecretListPage(b)).toEqual({ ok: false, error: { field: 'storedCount', offset: 0, message: '86 entries; a page holds at most 85' } });
     b[1] = 85;
     expect(decodeSecretListPage(b).ok).toBe(true);
     fc.assert(fc.property(bytesOf(4096), (p) => void decodeSecretListPage(p)), { numRuns: 50 });

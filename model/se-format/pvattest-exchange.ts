@@ -104,7 +104,8 @@ export function encodeExchangeResponse(r: ExchangeResponse): Uint8Array {
   }
   const out = new Uint8Array(at);
   out.set(header(at, entries), 0);
-  for (const [name, blob] of blobs) if (blob !== undefined && blob.length > 0) out.set(blob, entries[name][1]);
+  // An empty blob's entry stays (0, 0): setting it there writes nothing.
+  for (const [name, blob] of blobs) if (blob !== undefined) out.set(blob, entries[name][1]);
   return out;
 }
 

@@ -28,8 +28,11 @@ describe('exchange file decoding', () => {
     expect(RESPONSE.length).toBe(EXCHANGE_HEADER_SIZE + 100 + 64 + 3 + 16);
   });
 
-  it('an empty blob is left out of a response', () => {
-    const r = decodeExchange(encodeExchangeResponse({ arcb: ARCB, measurement: new Uint8Array(64), additionalData: new Uint8Array(0), userData: new Uint8Array(0), cuid: new Uint8Array(16) }));
+  it('an empty blob is left out of a response: its size and offset are 0', () => {
+    const b = encodeExchangeResponse({ arcb: ARCB, measurement: new Uint8Array(64), additionalData: new Uint8Array(0), userData: new Uint8Array(0), cuid: new Uint8Array(16) });
+    expect(Array.from(b.subarray(0x28, 0x38))).toEqual(new Array<number>(16).fill(0));
+    expect(b.length).toBe(EXCHANGE_HEADER_SIZE + 100 + 64 + 16);
+    const r = decodeExchange(b);
     expect(r.ok && [r.value.additionalData, r.value.userData, r.value.additionalSize]).toEqual([undefined, undefined, 0]);
   });
 
@@ -51,5 +54,22 @@ describe('exchange file decoding', () => {
     expect(field(with_(with_(RESPONSE, 0x38, 15), 0x3c, 0))).toBe('cuid');
     expect(field(REQUEST)).toBeUndefined();
     expect(field(with_(REQUEST, 0x20, 0x8000))).toBeUndefined();
+  });
+
+  it('says what is wrong and where', () => {
+    const error = (b: Uint8Array) => {
+      const r = decodeExchange(b);
+      return r.ok ? undefined : r.error;
+    };
+    expect(error(with_(REQUEST.subarray(0, 64), 0x0c, 64))?.field).toBe('arcb');
+    expect(error(REQUEST.subarray(0, 63))).toEqual({ field: 'header', offset: 0, message: 'an exchange file is at least 64 bytes, got 63' });
+    expect(error(with_(REQUEST, 0, 0))).toEqual({ field: 'magic', offset: 0, message: 'not "pvattest"' });
+    expect(error(with_(REQUEST, 8, 0x200))).toEqual({ field: 'version', offset: 8, message: 'version 0x200, only 0x100 is supported' });
+    expect(error(with_(REQUEST, 0x0c, 165))).toEqual({ field: 'size', offset: 0x0c, message: 'the header says 165 bytes, the file has 164' });
+    expect(error(with_(REQUEST, 0x1c, 0))).toEqual({ field: 'arcb', offset: 0x18, message: 'the file holds no attestation request' });
+    expect(error(with_(REQUEST, 0x1c, 0x3f))).toEqual({ field: 'arcb', offset: 0x1c, message: 'offset 0x3f points into the header' });
+    expect(error(with_(REQUEST, 0x1c, 0x41))).toEqual({ field: 'arcb', offset: 0x1c, message: '100 bytes at 0x41 run past the end of the file (164 bytes)' });
+    expect(error(with_(REQUEST, 0x18, 0x100001))).toEqual({ field: 'arcb', offset: 0x18, message: '1048577 bytes, more than the 1048576 the uvdevice takes' });
+    expect(error(with_(RESPONSE, 0x38, 15))).toEqual({ field: 'cuid', offset: 0x38, message: 'a CUID is 16 bytes, the entry says 15' });
   });
 });

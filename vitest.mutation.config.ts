@@ -15,6 +15,8 @@ export default defineConfig({
       'test/image-unpack/**/*.test.ts',
       'test/request-controls/**/*.test.ts',
       'test/hsm-binding/**/*.test.ts',
+      'test/secure-dump/**/*.test.ts',
+      'test/secure-interception/**/*.test.ts',
       'test/platform/**/*.test.ts',
       'test/properties/**/*.test.ts',
     ],

@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark group in sequence (image build, XTS, unpack, step scaling,
  * campaign steps) and prints each with {@link formatResults}. With `--write` it also writes
  * `docs/benchmarks.md`: the machine, then one table per group (figure, value, unit, target,
- * verdict). `--only NAME[,NAME…]` runs some groups only (names: build, verify-floor, xts, dispatch, unpack,
+ * verdict). `--only NAME[,NAME…]` runs some groups only (names: build, verify-floor, xts, dispatch, unpack, dump,
  * step-scaling, campaign-steps, campaign-workers, robustness); it cannot be combined with `--write`, so the file always holds every
  * group.
  *
@@ -20,6 +20,7 @@ import { benchBuild } from './build.js';
 import { benchCampaignSteps } from './campaign-steps.js';
 import { benchCampaignWorkers } from './campaign-workers.js';
 import { benchDispatch } from './dispatch.js';
+import { benchDump } from './dump.js';
 import { formatResults, type BenchResult } from './harness.js';
 import { benchRobustness } from './robustness.js';
 import { runTuned } from './tuned.js';
@@ -76,6 +77,13 @@ export const GROUPS: readonly BenchGroup[] = [
     about:
       'The model (platform step with the node suite: create-guest, set-header, one unpack per page, verify, accepted; the boundary copies every page) against the raw work: per page one node:crypto XTS decryption and three running SHA-512 digests (bench/unpack.ts). Raw and model alternate, medians of 3 runs. Target ≤ 1.5 (issue 7).',
     run: benchUnpack,
+  },
+  {
+    name: 'dump',
+    title: 'Dumping a 64 MiB guest',
+    about:
+      'A real-mode dump of a running 64 MiB guest (16,384 secure pages) through the platform step with the node suite (dump-init, 64 storage-state calls of 1 MiB, dump-cpu, dump-complete) against the raw node:crypto work on the same bytes (per page one XTS encryption, and the two GCM seals), alternated over 5 pairs, median of the per-pair ratios (bench/dump.ts). Target ≤ 1.5 (issue 10).',
+    run: benchDump,
   },
   {
     name: 'step-scaling',

@@ -50,8 +50,11 @@ Commands:
   semodel secret create --type TYPE [--name NAME] [--secret F] --host-key PEM... (--header HDR | --pld HEX ...) -o REQUEST
   semodel secret inspect REQUEST (--host-key PEM | --customer-key F --host-key CRT) [--json]
       add-secret requests on IBM's format (pvsecret): make one, open one from the machine's or the owner's side
+  semodel dump create --memory MEM.bin --cpus CPUS.json [--page-states STATES.json] (--cck F | --owner-key PEM) [--seed N] -o DUMP.elf
+  semodel dump open DUMP.elf (--cck F | --owner-key PEM) -o MEMORY.bin [--json]
+      secure-guest dumps: the real zgetdump format or the seed mode; open one as its owner
 
-Run 'semodel <command> --help' (or 'semodel image|attest|secret <command> --help') for a command's options;
+Run 'semodel <command> --help' (or 'semodel image|attest|secret|dump <command> --help') for a command's options;
 'semodel --version' (or -V) prints the version.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
@@ -94,6 +97,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return (await import('./attest.js')).attestCommand(rest, io);
       case 'secret':
         return (await import('./secret.js')).secretCommand(rest, io);
+      case 'dump':
+        return (await import('./dump.js')).dumpCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

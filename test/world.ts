@@ -4,7 +4,7 @@
  * @module
  */
 import type { CryptoSuite } from '../model/crypto/suite.js';
-import { initialWorld, type World } from '../model/platform/index.js';
+import { initialWorld, step, type Action, type PlatformOutcome, type World } from '../model/platform/index.js';
 
 /** The machine ID of {@link testWorld}. */
 export const TEST_MACHINE = 0;
@@ -17,4 +17,16 @@ export function testWorld(suite: CryptoSuite, hostKeys: readonly Uint8Array[]): 
   );
   if (!r.ok) throw new Error(`test world: ${r.error.path}: ${r.error.message}`);
   return r.value;
+}
+
+/** Steps `world` through `actions`; the last world and every outcome. */
+export function run(world: World, actions: readonly Action[]): { world: World; outcomes: PlatformOutcome[] } {
+  let w = world;
+  const outcomes: PlatformOutcome[] = [];
+  for (const a of actions) {
+    const s = step(w, a);
+    w = s.state;
+    outcomes.push(s.outcome);
+  }
+  return { world: w, outcomes };
 }

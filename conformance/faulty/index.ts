@@ -20,6 +20,8 @@ import {
   storeLeakingViews,
 } from './request-controls-faults.js';
 import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, destroyKeepingQueues, resetKeepingSession, sessionLeakingViews } from './hsm-faults.js';
+import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
+import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
 
 /** One faulty implementation: what is wrong with it, and a fresh instance. */
 export interface FaultyImplementation {
@@ -97,6 +99,12 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'reset-keeps-session': variant('reset-keeps-session', "ap-reset releases the queue but leaves its HSM in the old guest's session: the next guest is answered in it (REQ-HSM-11).", { handlers: { 'ap-reset': resetKeepingSession } }, 'hsm-binding'),
   'destroy-keeps-queues': variant('destroy-keeps-queues', 'destroy-guest removes the guest but leaves its AP queues bound to it (REQ-HSM-12).', { handlers: { 'destroy-guest': destroyKeepingQueues } }, 'hsm-binding'),
   'associate-without-secret': variant('associate-without-secret', 'ap-associate logs in with zeros at an index that holds no association secret (REQ-HSM-6).', { handlers: { 'ap-associate': associateWithoutSecret } }, 'hsm-binding'),
+  'dump-without-pcf': variant('dump-without-pcf', 'dump-init dumps a guest whose image has PCF bit 34 clear, as if the bit were set (REQ-DUMP-2).', { handlers: { 'dump-init': dumpIgnoringPcf } }, 'secure-dump'),
+  'plaintext-page-in-dump': variant('plaintext-page-in-dump', "dump-storage-state writes the chunk's first encrypted page into the dump unencrypted (REQ-DUMP-8).", { handlers: { 'dump-storage-state': dumpWithPlaintextPage } }, 'secure-dump'),
+  'reused-dump-key': variant('reused-dump-key', "dump-init derives a dump's keys from the guest's ID instead of drawing them: every dump of a guest has the same keys (REQ-DUMP-4).", { handlers: { 'dump-init': dumpReusingKeys } }, 'secure-dump'),
+  'one-register-too-many': variant('one-register-too-many', "guest-execute copies one guest register more than the instruction's input footprint into the register save area (REQ-INTCP-4).", { handlers: { 'guest-execute': executeCopyingOneRegisterTooMany } }, 'secure-interception'),
+  'result-outside-footprint': variant('result-outside-footprint', 'resume-guest applies the registers the hypervisor changed outside the output footprint instead of refusing them (REQ-INTCP-8).', { handlers: { 'resume-guest': resumeApplyingOutsideFootprint } }, 'secure-interception'),
+  'notification-applies-results': variant('notification-applies-results', "resume-guest applies a notification's condition code and changed registers to the guest, as if SET PREFIX had results (REQ-INTCP-5).", { handlers: { 'resume-guest': resumeApplyingNotification } }, 'secure-interception'),
 });
 
 /** The names of the faulty implementations, in registry order. */

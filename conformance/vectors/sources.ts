@@ -11,6 +11,8 @@ import type { ActionKind, WorldConfig } from '../../model/platform/index.js';
 import type { Calls } from '../../properties/sut-calls.js';
 import * as ctrl from '../../properties/request-controls/stimulus.js';
 import * as hsm from '../../properties/hsm-binding/index.js';
+import * as dump from '../../properties/secure-dump/index.js';
+import * as intcp from '../../properties/secure-interception/index.js';
 
 /** One stimulus property run with a fixed input: `() => property.run(input, undefined)`. */
 export type StimulusRun = () => Calls<unknown>;
@@ -39,6 +41,23 @@ const HSM_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
   'ap-reply': 'REQ-HSM-9',
 };
 
+/** The requirement an accepted call of each secure-interception kind satisfies (spec/secure-interception.md). */
+const INTCP_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
+  'guest-load-registers': 'REQ-INTCP-1',
+  'guest-store': 'REQ-INTCP-1',
+  'guest-store-registers': 'REQ-INTCP-1',
+  'guest-execute': 'REQ-INTCP-4',
+  'resume-guest': 'REQ-INTCP-9',
+};
+
+/** The requirement an accepted call of each secure-dump kind satisfies (spec/secure-dump.md). */
+const DUMP_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
+  'dump-init': 'REQ-DUMP-4',
+  'dump-storage-state': 'REQ-DUMP-5',
+  'dump-cpu': 'REQ-DUMP-6',
+  'dump-complete': 'REQ-DUMP-7',
+};
+
 /** The sources of the mechanisms after image-unpack, in the order of the platform's mechanisms. */
 export const CASE_SOURCES: readonly CaseSource[] = [
   {
@@ -56,5 +75,21 @@ export const CASE_SOURCES: readonly CaseSource[] = [
     stimuli: hsm.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
     accepted: hsm.ACCEPTED_PATH,
     acceptedRequirement: HSM_ACCEPTED,
+  },
+  {
+    mechanism: 'secure-dump',
+    config: dump.STIMULUS_CONFIG,
+    kinds: dump.STIMULUS_KINDS,
+    stimuli: dump.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: dump.ACCEPTED_PATH,
+    acceptedRequirement: DUMP_ACCEPTED,
+  },
+  {
+    mechanism: 'secure-interception',
+    config: intcp.STIMULUS_CONFIG,
+    kinds: intcp.STIMULUS_KINDS,
+    stimuli: intcp.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: intcp.ACCEPTED_PATH,
+    acceptedRequirement: INTCP_ACCEPTED,
   },
 ];

@@ -100,13 +100,15 @@ export function ecdsaCompact(der: Uint8Array, size: number): Uint8Array | undefi
   if (der[at++] !== 0x30) return undefined;
   let len = der[at++] ?? 0;
   if (len === 0x81) len = der[at++] ?? 0;
-  else if (len > 0x80) return undefined;
+  // 0x80 is BER's indefinite length and 0x82 on need more bytes than a signature has: not DER.
+  else if (len >= 0x80) return undefined;
   if (at + len !== der.length) return undefined;
   const out = new Uint8Array(2 * size);
   for (const half of [0, 1]) {
     if (der[at++] !== 0x02) return undefined;
     const n = der[at++] ?? 0;
-    if (n === 0 || n > 0x7f || at + n > der.length) return undefined;
+    // An INTEGER running past the end leaves `at` beyond it: the last check refuses that.
+    if (n === 0 || n > 0x7f) return undefined;
     let v = der.subarray(at, at + n);
     at += n;
     while (v.length > size && v[0] === 0) v = v.subarray(1);
@@ -148,9 +150,8 @@ export function storedSignature(area: Uint8Array, type: number): Uint8Array | un
 
 /** The data part of a user-data area (type 1: all 512 bytes; signed types: the bytes before the signature; none: empty). */
 export function userDataPart(area: Uint8Array, type: number): Uint8Array {
-  const layout = userDataLayout(type);
-  if (layout === undefined || type === USER_DATA_TYPE.NONE) return new Uint8Array(0);
-  return area.slice(0, type === USER_DATA_TYPE.UNSIGNED ? USER_DATA_SIZE : layout.maxData);
+  // Type 0's maxData is 0 and type 1's the whole area: the data part is [0, maxData) for every type.
+  return area.slice(0, userDataLayout(type)?.maxData ?? 0);
 }
 
 /** `request` without its tag and with the signature area of `type` zeroed: what is signed. */

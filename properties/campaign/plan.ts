@@ -78,6 +78,13 @@ export const COST_HINTS: Readonly<Record<string, number>> = {
   'request-controls/stimulus-guard-pairs': 17,
   'request-controls/stimulus-every-phase': 7,
   'request-controls/controls-gate-responses': 5,
+  'secure-dump/owner-opens-dump': 4,
+  'secure-dump/dump-confidential': 5,
+  'secure-dump/stimulus-each-guard': 3,
+  'secure-interception/stimulus-each-guard': 6,
+  'secure-interception/stimulus-guard-pairs': 8,
+  'secure-interception/footprint-only-in-view': 1.5,
+  'secure-interception/noninterference': 2.5,
 };
 
 /**

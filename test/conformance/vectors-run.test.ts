@@ -9,6 +9,7 @@ import { vectorsCommand, type Opener } from '../../cli/vectors.js';
 import { PartyNotModelled } from '../../conformance/adapter/failures.js';
 import { FAULTY_NAMES, faultyImplementation } from '../../conformance/faulty/index.js';
 import { exportVectors, FAIL_FAST_STOP, runVectors, type RunnerSystem, type VectorsRun } from '../../conformance/vectors/index.js';
+import { CASE_SOURCES } from '../../conformance/vectors/sources.js';
 import { HANDLERS, asAsync, modelSystem, type ModelOptions, type SystemUnderTest } from '../../model/platform/index.js';
 import { PROPERTY_SUITE } from '../../properties/suite.js';
 import { captureIo, isOneCleanLine, PROJECT, run, tempDir } from '../cli/cli-harness.js';
@@ -256,7 +257,7 @@ describe('semodel vectors run', () => {
 });
 
 describe('the vectors of the later mechanisms', () => {
-  it.each(['request-controls', 'hsm-binding'])('every %s case passes on the model', async (mechanism) => {
+  it.each(CASE_SOURCES.map((c) => c.mechanism))('every %s case passes on the model', async (mechanism) => {
     const v = vectorsOf(mechanism);
     const r = await runVectors(v.read, { open: async () => system(model()) });
     expect(r.results.filter((x) => x.status !== 'passed')).toEqual([]);

@@ -4,7 +4,7 @@
  * (the black-box properties boot guests and add secrets through the real calls instead).
  * @module
  */
-import { initialWorld, step, type Action, type PlatformOutcome, type World } from '../../model/platform/index.js';
+import { initialWorld, step, type PlatformOutcome, type World } from '../../model/platform/index.js';
 import type { StoredSecret } from '../../model/request-controls/store.js';
 import type { GuestPhase } from '../../model/world/world.js';
 import { HSM_CONFIG } from '../../properties/hsm-binding/fixtures.js';
@@ -33,17 +33,7 @@ export function withGuest(world: World, phase: GuestPhase = 'running', secrets: 
   return [{ ...s.state, guests: s.state.guests.set(id, { ...g, phase, slices: { ...g.slices, secrets: store } }) }, id];
 }
 
-/** Steps `world` through `actions`; the last world and every outcome. */
-export function run(world: World, actions: readonly Action[]): { world: World; outcomes: PlatformOutcome[] } {
-  let w = world;
-  const outcomes: PlatformOutcome[] = [];
-  for (const a of actions) {
-    const s = step(w, a);
-    w = s.state;
-    outcomes.push(s.outcome);
-  }
-  return { world: w, outcomes };
-}
+export { run } from '../world.js';
 
 /** The code of a rejected outcome, or `accepted`. */
 export function codeOf(o: PlatformOutcome): string {

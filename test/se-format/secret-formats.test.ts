@@ -152,9 +152,36 @@ describe('user data', () => {
     expect(Array.from(small)).toEqual([0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0x80]);
     expect(ecdsaCompact(small, 2)).toEqual(Uint8Array.of(0, 1, 0, 0x80));
     expect(Array.from(ecdsaDer(Uint8Array.of(0, 0, 0, 0)))).toEqual([0x30, 6, 2, 1, 0, 2, 1, 0]);
-    for (const bad of [[0x31, 0], [0x30, 0x82, 0, 0], [0x30, 3, 2, 1, 1], [0x30, 6, 2, 1, 1, 3, 1, 1], [0x30, 6, 2, 0, 2, 2, 1, 1], [0x30, 7, 2, 1, 1, 2, 2, 0, 0x80, 9], [0x30, 8, 2, 3, 1, 2, 3, 2, 1, 1]]) {
-      expect(ecdsaCompact(Uint8Array.from(bad), 2)).toBeUndefined();
-    }
+    const bads = [
+      [0x31, 0],
+      [0x30, 0x82, 0, 0],
+      [0x30, 3, 2, 1, 1],
+      [0x30, 3, 2, 1, 1, 2, 1, 1], // the sequence's length shorter than its content
+      [0x30, 6, 2, 1, 1, 3, 1, 1],
+      [0x30, 6, 2, 0, 2, 2, 1, 1],
+      [0x30, 7, 2, 1, 1, 2, 2, 0, 0x80, 9],
+      [0x30, 7, 2, 1, 1, 2, 1, 1, 9], // a byte after the two integers
+      [0x30, 7, 2, 1, 1, 2, 5, 1, 1], // the second integer runs past the end
+      [0x30, 8, 2, 3, 1, 2, 3, 2, 1, 1],
+    ];
+    for (const bad of bads) expect(ecdsaCompact(Uint8Array.from(bad), 2), JSON.stringify(bad)).toBeUndefined();
+    // The lengths 0x80 (BER's indefinite form) and 0x82 are not DER, even where the bytes would parse.
+    const ints = (n: number) => [0x02, n, 0x01, ...new Array<number>(n - 1).fill(7)];
+    expect(ecdsaCompact(Uint8Array.from([0x30, 0x81, 128, ...ints(62), ...ints(62)]), 66)).toBeDefined();
+    expect(ecdsaCompact(Uint8Array.from([0x30, 0x80, ...ints(62), ...ints(62)]), 66)).toBeUndefined();
+    expect(ecdsaCompact(Uint8Array.from([0x30, 0x82, ...ints(63), ...ints(63)]), 66)).toBeUndefined();
+    // A body of exactly 128 bytes takes the two-byte form.
+    const r62 = [0, 0, 0, 0, 1, ...new Array<number>(61).fill(7)];
+    const der128 = ecdsaDer(Uint8Array.from([...r62, ...r62]));
+    expect(Array.from(der128.subarray(0, 3))).toEqual([0x30, 0x81, 128]);
+    expect(ecdsaCompact(der128, 66)).toEqual(Uint8Array.from([...r62, ...r62]));
+    // A half with its high bit set is padded with a zero byte, which the reader strips again.
+    const high = Uint8Array.of(0x80, 1, 0xff, 2);
+    expect(Array.from(ecdsaDer(high))).toEqual([0x30, 10, 2, 3, 0, 0x80, 1, 2, 3, 0, 0xff, 2]);
+    expect(ecdsaCompact(ecdsaDer(high), 2)).toEqual(high);
+    // An INTEGER of 127 bytes (the longest short form) whose value fits, after its zero bytes.
+    const longest = Uint8Array.from([0x30, 0x81, 2 + 127 + 3, 0x02, 0x7f, ...new Array<number>(126).fill(0), 0x01, 0x02, 0x01, 0x01]);
+    expect(ecdsaCompact(longest, 2)).toEqual(Uint8Array.of(0, 1, 0, 1));
     // An INTEGER length of 0x80 is the long form, which a signature never needs: refused.
     const long = Uint8Array.from([0x30, 0x81, 2 + 128 + 3, 0x02, 0x80, ...new Array<number>(127).fill(0), 0x01, 0x02, 0x01, 0x01]);
     expect(ecdsaCompact(long, 2)).toBeUndefined();

@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on this 2-core machine. Two halve
+    // the suite's wall time; its CPU-bound files never share state.
+    maxWorkers: 2,
   },
 });

@@ -72,7 +72,7 @@ describe('semodel campaign', () => {
   it('refuses what it cannot run with one line and exit 2, naming the choices', async () => {
     for (const [argv, message] of [
       [['campaign', '--mechanism', 'nope'], /unknown mechanism 'nope'; one of: platform, secure-ipl, image-unpack/],
-      [['campaign', '--mechanism', 'secure-dump'], /'secure-dump' has no properties yet/],
+      [['campaign', '--mechanism', 'migration'], /'migration' has no properties yet/],
       [['campaign', '--property', 'nope'], /unknown property 'nope'; one of: .*noninterference/],
       [['campaign', '--runs', '0'], /--runs/],
       [['campaign', '--runs', 'many'], /--runs/],

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HSM_REJECTIONS } from '../../model/hsm-binding/index.js';
-import { guardsOf, type SyncSystemUnderTest } from '../../model/platform/index.js';
+import { guardsOf } from '../../model/platform/index.js';
 import { countingSystem, emptyCoverage } from '../../properties/campaign/coverage.js';
 import { ACCEPTED_PATH, STIMULI, STIMULUS_CONFIG, STIMULUS_KINDS } from '../../properties/hsm-binding/index.js';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../../properties/hsm-binding/stimulus.js';
 import { HSM_CONFIG } from '../../properties/hsm-binding/fixtures.js';
 import { predicateOf, propertyModel, runProperty } from '../../properties/property.js';
-import { runSync, type SutRequest } from '../../properties/sut-calls.js';
+import { itAcceptsEachPath } from '../properties/accepted-paths.js';
 
 describe('hsm-binding stimulus table', () => {
   it('lists as impossible exactly the guard pairs no scenario combines, and only real pairs', () => {
@@ -63,22 +63,5 @@ describe('hsm-binding stimulus table', () => {
     });
   }
 
-  it.each(STIMULUS_KINDS)('the accepted path of %s ends in an accepted call of it, every step accepted', (kind) => {
-    const model = propertyModel();
-    const seen: { kind: unknown; ok: boolean }[] = [];
-    const calls = (ACCEPTED_PATH[kind] as () => Generator<SutRequest, void, unknown>)();
-    const wrapped: SyncSystemUnderTest = {
-      name: model.name,
-      reset: (c) => model.reset(c),
-      observe: (p) => model.observe(p),
-      apply(a) {
-        const o = model.apply(a);
-        seen.push({ kind: (a as { kind?: unknown }).kind, ok: o.kind === 'accepted' });
-        return o;
-      },
-    };
-    runSync(calls, wrapped);
-    expect(seen.every((s) => s.ok)).toBe(true);
-    expect(seen.at(-1)?.kind).toBe(kind);
-  });
+  itAcceptsEachPath(STIMULUS_KINDS, ACCEPTED_PATH);
 });

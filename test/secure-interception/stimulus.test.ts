@@ -4,14 +4,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INTCP_REJECTIONS } from '../../model/secure-interception/index.js';
-import { guardsOf, type SyncSystemUnderTest } from '../../model/platform/index.js';
+import { guardsOf } from '../../model/platform/index.js';
 import { countingSystem, emptyCoverage } from '../../properties/campaign/coverage.js';
 import { ACCEPTED_PATH, STIMULI, STIMULUS_KINDS } from '../../properties/secure-interception/index.js';
 import { CASES, intcpGuardAlone } from '../../properties/secure-interception/stimulus.js';
 import { buildCase, IMPOSSIBLE_PAIRS, intcpGuardPairs, runBuilt } from '../../properties/secure-interception/stimulus-pairs.js';
 import { pairsOf } from '../../properties/image-unpack/stimulus.js';
 import { predicateOf, propertyModel, runProperty } from '../../properties/property.js';
-import { runSync, type SutRequest } from '../../properties/sut-calls.js';
+import { itAcceptsEachPath } from '../properties/accepted-paths.js';
+import { runSync } from '../../properties/sut-calls.js';
 import { INTCP_ACTIONS } from '../../model/secure-interception/actions.js';
 
 describe('secure-interception stimulus table', () => {
@@ -63,22 +64,5 @@ describe('secure-interception stimulus table', () => {
     });
   }
 
-  it.each(STIMULUS_KINDS)('the accepted path of %s ends in an accepted call of it, every step accepted', (kind) => {
-    const model = propertyModel();
-    const seen: { kind: unknown; ok: boolean }[] = [];
-    const calls = (ACCEPTED_PATH[kind] as () => Generator<SutRequest, void, unknown>)();
-    const wrapped: SyncSystemUnderTest = {
-      name: model.name,
-      reset: (c) => model.reset(c),
-      observe: (p) => model.observe(p),
-      apply(a) {
-        const o = model.apply(a);
-        seen.push({ kind: (a as { kind?: unknown }).kind, ok: o.kind === 'accepted' });
-        return o;
-      },
-    };
-    runSync(calls, wrapped);
-    expect(seen.every((s) => s.ok)).toBe(true);
-    expect(seen.at(-1)?.kind).toBe(kind);
-  });
+  itAcceptsEachPath(STIMULUS_KINDS, ACCEPTED_PATH);
 });

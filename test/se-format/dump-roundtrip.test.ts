@@ -163,7 +163,7 @@ describe('dump format: create → open', () => {
       fc.property(arbCase('real'), arbCase('seed'), (a, b) => {
         for (const c of [a, b]) expect(Buffer.from(createDump(nobleSuite, c.input) ?? []).equals(Buffer.from(createDump(nodeSuite, c.input) ?? [0]))).toBe(true);
       }),
-      { numRuns: 3 },
+      { numRuns: 10 },
     );
   });
 });

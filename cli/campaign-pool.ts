@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { costliestFirst } from '../properties/campaign/plan.js';
+import { WorkQueue } from '../properties/campaign/plan.js';
 import type { PropertyResult } from '../properties/campaign/summary.js';
 import type { WorkerJob, WorkerMessage } from './campaign-worker.js';
 
@@ -21,7 +21,10 @@ export function workerCommand(): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ts = here.endsWith('.ts');
   const script = path.join(path.dirname(here), ts ? 'campaign-worker.ts' : 'campaign-worker.js');
-  const execArgv = ts ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  // Workers run under the parent's node options (a heap or GC setting given to the campaign holds
+  // for all of its processes).
+  const own = process.execArgv.filter((a) => !a.startsWith('--import') && !a.includes('tsx'));
+  const execArgv = ts ? [...own, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : own;
   return { script, execArgv };
 }
 
@@ -46,8 +49,9 @@ export interface PoolOptions {
  */
 export function runPool(keys: readonly string[], o: PoolOptions): Promise<PropertyResult[]> {
   const { script, execArgv } = workerCommand();
-  // Costliest first, so that the workers finish close together; results come back in `keys` order.
-  const queue = costliestFirst(keys);
+  // Each worker keeps to its own part of the selection (less code to compile per process) and the
+  // workers finish close together (plan.ts); results come back in `keys` order.
+  const queue = new WorkQueue(keys, o.workers);
   const results = new Map<string, PropertyResult>();
   let alive = 0;
   return new Promise((resolve) => {
@@ -56,10 +60,10 @@ export function runPool(keys: readonly string[], o: PoolOptions): Promise<Proper
       o.onDone?.(r);
     };
     const maybeEnd = (): void => {
-      if (alive === 0 && queue.length === 0) resolve(keys.map((k) => results.get(k) ?? o.crashed(k, 'never ran')));
+      if (alive === 0 && queue.size === 0) resolve(keys.map((k) => results.get(k) ?? o.crashed(k, 'never ran')));
     };
-    const start = (): void => {
-      const key = queue.shift();
+    const start = (slot: number): void => {
+      const key = queue.take(slot);
       if (key === undefined) return;
       const child: ChildProcess = fork(script, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       alive++;
@@ -69,7 +73,7 @@ export function runPool(keys: readonly string[], o: PoolOptions): Promise<Proper
         stderr = (stderr + d.toString()).slice(-2000);
       });
       const next = (): void => {
-        current = queue.shift();
+        current = queue.take(slot);
         if (current === undefined) child.disconnect();
         else child.send(o.job(current));
       };
@@ -88,14 +92,14 @@ export function runPool(keys: readonly string[], o: PoolOptions): Promise<Proper
           finish(o.crashed(current, why));
           current = undefined;
           // A replacement takes the rest of the queue.
-          if (queue.length > 0) start();
+          if (queue.size > 0) start(slot);
         }
         maybeEnd();
       });
       child.send(o.job(key));
     };
-    const n = Math.min(o.workers, queue.length);
-    for (let i = 0; i < n; i++) start();
+    const n = Math.min(o.workers, queue.size);
+    for (let i = 0; i < n; i++) start(i);
     maybeEnd();
   });
 }

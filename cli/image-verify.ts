@@ -19,6 +19,7 @@ import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 import { batchedVerifySuite } from './image-verify-suite.js';
+import { hashPagesInBackground, predictedDigest, type PageHashJob } from './image-verify-pld.js';
 
 export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
 
@@ -159,7 +160,24 @@ function runOnModel(parsed: ParsedImage, keys: readonly LoadedHostKey[]) {
   const pages = parsed.pages.length;
   const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
   if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
-  const sut = modelSystem({ suite: batchedVerifySuite(IMAGE_SUITE, parsed.pages) });
+  // A large image's PLD is hashed on a second thread meanwhile (./image-verify-pld.ts).
+  const stored = parsed.pages.map((p) => p.stored);
+  const job = pages >= PLD_WORKER_PAGES ? hashPagesInBackground(stored) : undefined;
+  try {
+    return runWithSuite(parsed, keys, privates, memoryPages, job, stored);
+  } finally {
+    job?.stop();
+  }
+}
+
+/** Images of at least this many pages have their PLD hashed on a worker thread (starting one costs ~30 ms). */
+const PLD_WORKER_PAGES = 2048;
+
+function runWithSuite(parsed: ParsedImage, keys: readonly LoadedHostKey[], privates: Uint8Array[], memoryPages: number, job: PageHashJob | undefined, stored: readonly Uint8Array[]) {
+  const pages = parsed.pages.length;
+  const batched = batchedVerifySuite(IMAGE_SUITE, parsed.pages);
+  const suite = job === undefined ? batched : { ...batched, sha512Init: () => predictedDigest(batched.sha512Init(), stored, job) };
+  const sut = modelSystem({ suite });
   try {
     sut.reset({ suite: IMAGE_SUITE.name as 'noble' | 'node', machines: [{ id: MACHINE, hostKeys: privates, seed: new Uint8Array(32) }], adapters: [] });
   } catch {

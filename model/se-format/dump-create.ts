@@ -10,7 +10,7 @@ import type { CryptoSuite, EcPoint } from '../crypto/suite.js';
 import type { DumpCpu } from './dump-cpu.js';
 import { sealCpuNote } from './dump-cpu-note.js';
 import { assembleDump } from './dump-elf.js';
-import { COMPONENT_SIZE, tweakComponent, type PageState } from './dump-pages.js';
+import { COMPONENT_SIZE, writeTweakComponent, type PageState } from './dump-pages.js';
 import { sealRealCompletion } from './dump-real.js';
 import { sealSeedCompletion, sealSeedPage, SEED_META_ENTRY_SIZE, seedIv } from './dump-seed.js';
 
@@ -65,10 +65,9 @@ export function dumpPages(suite: CryptoSuite, keys: DumpKeys, first: number, cou
       slots.set(s.slot, k * PAGE_SIZE);
       continue;
     }
-    const component = tweakComponent(i, p.state);
-    meta.set(component, k * entry);
+    writeTweakComponent(meta, k * entry, i, p.state);
     if (p.state === 'enc') {
-      for (let j = 0; j < COMPONENT_SIZE; j++) tweak[j] = (component[j] ?? 0) | (keys.nonce[j] ?? 0);
+      for (let j = 0; j < COMPONENT_SIZE; j++) tweak[j] = (meta[k * entry + j] ?? 0) | (keys.nonce[j] ?? 0);
       slots.set(suite.aesXtsEncrypt(keys.xtsKey, tweak, p.bytes), k * PAGE_SIZE);
     } else if (p.state === 'shared') slots.set(p.bytes.subarray(0, PAGE_SIZE), k * PAGE_SIZE);
   }

@@ -29,14 +29,29 @@ export const SPECIAL_FLAG = { zero: 0x01, shared: 0x02, mapped: 0x04 } as const;
 /** The component of page `index` in state `state`. */
 export function tweakComponent(index: number, state: PageState): Uint8Array {
   const c = new Uint8Array(COMPONENT_SIZE);
-  if (state === 'enc') {
-    const address = BigInt(index) * BigInt(PAGE_SIZE);
-    for (let i = 0; i < 8; i++) c[15 - i] = Number((address >> BigInt(8 * i)) & 0xffn);
-    return c;
-  }
-  c.fill(0xff, 0, 4);
-  c[15] = (state === 'zero' ? SPECIAL_FLAG.zero : SPECIAL_FLAG.shared) | SPECIAL_FLAG.mapped;
+  writeTweakComponent(c, 0, index, state);
   return c;
+}
+
+/**
+ * Writes the component of page `index` in state `state` into `out` at `at` (16 bytes; `out` is
+ * zero there). An encrypted page's component is its address, `index · 4096`, as a big-endian u64
+ * in the last 8 bytes; page indices stay below 2^41 (guests end below 2^53 bytes), so the address
+ * splits exactly into two 32-bit halves without bigint arithmetic.
+ */
+export function writeTweakComponent(out: Uint8Array, at: number, index: number, state: PageState): void {
+  if (state === 'enc') {
+    const address = index * PAGE_SIZE;
+    const high = Math.floor(address / 2 ** 32);
+    const low = address >>> 0;
+    for (let i = 0; i < 4; i++) {
+      out[at + 11 - i] = (high >>> (8 * i)) & 0xff;
+      out[at + 15 - i] = (low >>> (8 * i)) & 0xff;
+    }
+    return;
+  }
+  out.fill(0xff, at, at + 4);
+  out[at + 15] = (state === 'zero' ? SPECIAL_FLAG.zero : SPECIAL_FLAG.shared) | SPECIAL_FLAG.mapped;
 }
 
 /**

@@ -172,6 +172,14 @@ describe('dump page components', () => {
   it('encode each state and read back as zgetdump does; invalid flags are refused', () => {
     for (const s of PAGE_STATES) expect(pageStateOf(tweakComponent(5, s))).toBe(s);
     expect(tweakComponent(0x1234, 'enc').slice(8)).toEqual(Uint8Array.of(0, 0, 0, 0, 0x01, 0x23, 0x40, 0x00));
+    // Addresses above 4 GiB: both 32-bit halves, as the big-endian u64 of index · 4096.
+    for (const index of [0x10_0000, 0x1_2345_6789, 2 ** 41 - 1]) {
+      const want = new Uint8Array(16);
+      new DataView(want.buffer).setBigUint64(8, BigInt(index) * 4096n);
+      expect(tweakComponent(index, 'enc')).toEqual(want);
+    }
+    expect(tweakComponent(7, 'zero')).toEqual(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x05));
+    expect(tweakComponent(7, 'shared')).toEqual(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x06));
     const special = (b14: number, b15: number) => Uint8Array.of(0xff, 0xff, 0xff, 0xff, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, b14, b15);
     expect(pageStateOf(special(0, 0x01))).toBe('zero');
     expect(pageStateOf(special(0, 0x06))).toBe('shared');

@@ -2,12 +2,15 @@
 // The `semodel` command. It runs the JavaScript that `npm ci` compiled into dist/ (the `prepare`
 // script) when that is at least as new as every TypeScript source; otherwise, as in a checkout
 // being edited, it compiles the sources on the fly with tsx. Either way no manual build step.
+// Of the compiled code it prefers dist/bundle/main.js, the same modules bundled into one file by
+// esbuild: loading one file instead of a few hundred saves about 0.15 s of every command's start.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relaunchTuned, shouldRelaunch } from './tunables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}dist/cli/main.js`;
+const bundled = `${root}dist/bundle/main.js`;
 
 /** The commands that step the model in a loop, for which relaunching once pays. */
 const HOT = new Set(['campaign', 'conform', 'explore', 'image', 'trace']);
@@ -28,7 +31,11 @@ function newestSource(folders) {
 
 async function run() {
   let main;
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(['cli', 'conformance', 'model', 'properties'])) {
+  const newest = newestSource(['cli', 'conformance', 'model', 'properties']);
+  const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= newest;
+  if (fresh(bundled) && fresh(built)) {
+    ({ main } = await import(pathToFileURL(bundled).href));
+  } else if (fresh(built)) {
     ({ main } = await import(pathToFileURL(built).href));
   } else {
     const { register } = await import('tsx/esm/api');

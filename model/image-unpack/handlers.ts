@@ -16,6 +16,7 @@ import { findKeySlot, openKeySlot, type HeaderCheck } from '../se-format/header-
 import { addPage, finishDigests, startDigests } from '../se-format/image-pages.js';
 import { acceptGuest, rejectGuest, type GuestStep } from '../world/mechanism.js';
 import { keep, onGuest } from '../world/guests.js';
+import { patchGuest, withGuestSlice } from '../world/records.js';
 import type { Guest, World } from '../world/world.js';
 import type { SetHeader, Start, Unpack, Verify } from './actions.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
@@ -34,7 +35,7 @@ function fail(guest: Guest, code: UnpackCode): GuestStep<never> {
 }
 
 function withSlice(guest: Guest, unpack: UnpackSlice): Guest['slices'] {
-  return { ...guest.slices, unpack };
+  return withGuestSlice(guest.slices, 'unpack', unpack);
 }
 
 // The SE format names its failures by this mechanism's codes; a code it adds fails to compile here.
@@ -130,18 +131,16 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     // REQ-UNPACK-11: decrypt (or, under PCF bit 35, take as given) and extend the digests.
     const stored = keep(action.page);
     const plain = slice.noDecryption ? stored : world.suite.aesXtsDecrypt(xtsKey, action.tweak, stored);
-    return acceptGuest(
-      {
-        ...guest,
-        memory: guest.memory.set(page, plain),
-        slices: withSlice(guest, {
-          ...slice,
-          usedTweaks: slice.usedTweaks.add(tweak),
-          digests: addPage(digests, action.address, keep(action.tweak), stored),
-        }),
-      },
-      EMPTY,
-    );
+    // Literals and patchGuest rather than spreads: this is the model's hottest step (world/records.ts).
+    const next: UnpackSlice = {
+      xtsKey: slice.xtsKey,
+      noDecryption: slice.noDecryption,
+      slotIndex: slice.slotIndex,
+      usedTweaks: slice.usedTweaks.add(tweak),
+      digests: addPage(digests, action.address, keep(action.tweak), stored),
+      verifyFailure: slice.verifyFailure,
+    };
+    return acceptGuest(patchGuest(guest, { memory: guest.memory.set(page, plain), slices: withSlice(guest, next) }), EMPTY);
   });
 }
 

@@ -8,6 +8,7 @@ import type { Step } from '../core/outcome.js';
 import { rowOf, type Rejections } from '../core/rejections.js';
 import { slabCopy } from '../core/slab.js';
 import type { GuestStep } from './mechanism.js';
+import { withGuests } from './records.js';
 import { PLATFORM_REJECTIONS, type PlatformCode } from './platform-rejections.js';
 import type { CpuState, Guest, GuestSlices, World } from './world.js';
 
@@ -36,7 +37,7 @@ export function onGuest<R>(world: World, id: number, f: (guest: Guest) => GuestS
   // REQ-PLATFORM-2: the guest exists
   if (guest === undefined) return refusePlatform(world, 'GUEST_NOT_FOUND');
   const s = f(guest);
-  const state = s.guest === guest ? world : { ...world, guests: world.guests.set(id, s.guest) };
+  const state = s.guest === guest ? world : withGuests(world, world.guests.set(id, s.guest));
   return { state, outcome: s.outcome };
 }
 

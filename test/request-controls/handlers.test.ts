@@ -93,6 +93,16 @@ describe('retrieve-attestation', () => {
 });
 
 describe('add-secret', () => {
+  it('leaves the dump allowed when no request asks to disable it', () => {
+    const { sut, image, guest } = setup(0xe0n | 0x20000000n, SCF_BOTH);
+    for (const [i, type] of [SECRET_TYPE.NULL, SECRET_TYPE.PLAINTEXT].entries()) {
+      const request = secretRequest(image, type === SECRET_TYPE.NULL ? { type, value: new Uint8Array(0), name: '' } : secretOf(type, i), { seed: 20 + i });
+      expect(code(sut.apply({ kind: 'add-secret', guest, request }))).toBe('accepted');
+      expect(dumpAllowed(guestOf(sut, guest))).toBe(true);
+    }
+    expect(guestOf(sut, guest).slices.secrets.dumpDisabled).toBe(false);
+  });
+
   it('keeps listable secrets with the next index, a null or update-CCK secret only as a tag; disable-dump is for good', () => {
     const { sut, image, guest } = setup(0xe0n | 0x20000000n, SCF_BOTH);
     expect(dumpAllowed(guestOf(sut, guest))).toBe(true);
@@ -208,6 +218,10 @@ describe('pckmo and backup target keys', () => {
 
   it('answers the hashes of the host keys after the first, under PCF bit 62 only', () => {
     const { sut, guest } = setup(0x02n);
+    const hashes = accepted(sut.apply({ kind: 'query-backup-keys', guest }))['hashes'] as Uint8Array[];
+    expect(hashes).toEqual([hostHash(1)]);
+    // The hashes are copies: the caller may change them.
+    hashes[0]?.fill(0);
     expect(accepted(sut.apply({ kind: 'query-backup-keys', guest }))['hashes']).toEqual([hostHash(1)]);
     const off = setup(0xfdn);
     expect(code(off.sut.apply({ kind: 'query-backup-keys', guest: off.guest }))).toBe('BACKUP_KEYS_NOT_ALLOWED');

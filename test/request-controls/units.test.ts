@@ -113,6 +113,11 @@ describe('protected keys', () => {
     const sixteen = Uint8Array.from({ length: 16 }, (_, i) => i);
     expect(unwrapProtectedKey(suite, wk, 4, wrapProtectedKey(suite, wk, 4, sixteen, 32) ?? new Uint8Array(0), 32)).toEqual(sixteen);
     expect(unwrapProtectedKey(suite, wk.subarray(0, 48), 6, pk, 32)).toBeUndefined();
+    // The size checks come first: a right pattern after a key under 16 bytes, or made with a
+    // wrapping key of another size, is refused without reaching the decryption.
+    expect(unwrapProtectedKey(suite, wk, 6, Uint8Array.from([...new Uint8Array(15), ...verificationPattern(suite, wk, 32)]), 32)).toBeUndefined();
+    const wk32 = wk.subarray(0, 32);
+    expect(unwrapProtectedKey(suite, wk32, 6, Uint8Array.from([...new Uint8Array(16), ...verificationPattern(suite, wk32, 32)]), 32)).toBeUndefined();
   });
 });
 

@@ -6,14 +6,11 @@
 // esbuild: loading one file instead of a few hundred saves about 0.15 s of every command's start.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { relaunchTuned, shouldRelaunch } from './tunables.mjs';
+import { relaunchPays, relaunchTuned, shouldRelaunch } from './tunables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}dist/cli/main.js`;
 const bundled = `${root}dist/bundle/main.js`;
-
-/** The commands that step the model in a loop, for which relaunching once pays. */
-const HOT = new Set(['campaign', 'conform', 'explore', 'image', 'trace']);
 
 /** The newest modification time of the .ts files under the given folders. */
 function newestSource(folders) {
@@ -47,7 +44,7 @@ async function run() {
 
 try {
   // Commands that copy pages by the million run under glibc's faster copy (bin/tunables.mjs).
-  process.exitCode = shouldRelaunch() && HOT.has(process.argv[2] ?? '') ? await relaunchTuned() : await run();
+  process.exitCode = shouldRelaunch() && relaunchPays(process.argv.slice(2)) ? await relaunchTuned() : await run();
 } catch (e) {
   // Only a broken installation gets here (main() turns every other failure into one line itself).
   process.stderr.write(`semodel: cannot start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);

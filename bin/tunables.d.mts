@@ -9,6 +9,8 @@ export declare function tunedEnv(env: Env): Record<string, string | undefined>;
 /** `env` without the tunable. */
 export declare function untunedEnv(env: Env): Record<string, string | undefined>;
 /** Whether this process should relaunch itself with the tunable. */
+/** Whether a command (argv after the script) copies pages by the million, so relaunching pays. */
+export declare function relaunchPays(argv: readonly string[]): boolean;
 export declare function shouldRelaunch(env?: Env, platform?: string, arch?: string): boolean;
 /** Runs this same node command again with the tunable; resolves to its exit code. */
 export declare function relaunchTuned(): Promise<number>;

@@ -36,9 +36,12 @@ export type ReadImage =
   | { readonly ok: true; readonly bytes: Uint8Array; readonly parsed: ParsedImage }
   | { readonly ok: false; readonly bytes: Uint8Array; readonly error: ImageLayoutError };
 
-/** Reads and parses a whole image or a header alone (a missing file is a UsageError). */
-export function readImageFile(io: Io, path: string): ReadImage {
-  const bytes = io.readFile(path);
+/**
+ * Reads and parses a whole image or a header alone (a missing file is a UsageError); with
+ * `shared`, into a SharedArrayBuffer that worker threads can read.
+ */
+export function readImageFile(io: Io, path: string, shared = false): ReadImage {
+  const bytes = shared ? io.readFileShared(path) : io.readFile(path);
   const parsed = parseImage(bytes);
   return parsed.ok ? { ok: true, bytes, parsed: parsed.value } : { ok: false, bytes, error: parsed.error };
 }

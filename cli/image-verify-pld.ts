@@ -1,5 +1,6 @@
 /**
- * The PLD of an image computed ahead, on a worker thread, while `image verify` runs the model.
+ * The PLD of an image computed ahead, on a worker thread (./image-verify-worker.ts), while
+ * `image verify` runs the model.
  *
  * The PLD is SHA-512 over the stored (encrypted) pages in the order the IPIB lists them: it does
  * not depend on anything the firmware decrypts, so the command can start hashing the moment it
@@ -12,69 +13,14 @@
  * compares both on matching and diverging histories.
  * @module
  */
-import { Worker } from 'node:worker_threads';
 import type { DigestState } from '../model/crypto/suite.js';
 
-/** The worker's source (CommonJS, run with `eval: true`: Node 20 worker threads cannot load TypeScript). */
-const PLD_WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const flag = new Int32Array(workerData.flag, 0, 1);
-try {
-  const digest = require('node:crypto').createHash('sha512').update(new Uint8Array(workerData.pages)).digest();
-  new Uint8Array(workerData.flag, 4, 64).set(digest);
-  Atomics.store(flag, 0, 1);
-} catch {
-  Atomics.store(flag, 0, 2);
-}
-Atomics.notify(flag, 0);
-`;
-
-/** The states of the worker's flag. */
-const PENDING = 0;
-const DONE = 1;
-
-/** A SHA-512 of a list of pages being computed elsewhere. */
+/** A SHA-512 of a list of pages being computed elsewhere (./image-verify-worker.ts). */
 export interface PageHashJob {
   /** The digest, waiting for it if need be; undefined when the worker failed. */
   result(): Uint8Array | undefined;
   /** Stops the worker if it still runs (the process can exit without it in any case). */
   stop(): void;
-}
-
-/**
- * Starts hashing the concatenation of `pages` on a worker thread; undefined when no worker can
- * start. The pages are copied into shared memory first (one pass, so that later changes to the
- * caller's bytes cannot reach the worker's).
- */
-export function hashPagesInBackground(pages: readonly Uint8Array[]): PageHashJob | undefined {
-  const total = pages.reduce((s, p) => s + p.length, 0);
-  const shared = new SharedArrayBuffer(total);
-  const into = new Uint8Array(shared);
-  let at = 0;
-  for (const p of pages) {
-    into.set(p, at);
-    at += p.length;
-  }
-  const flag = new SharedArrayBuffer(4 + 64);
-  let worker: Worker;
-  try {
-    worker = new Worker(PLD_WORKER_SOURCE, { eval: true, workerData: { pages: shared, flag } });
-  } catch {
-    return undefined;
-  }
-  worker.unref();
-  worker.on('error', () => undefined);
-  const state = new Int32Array(flag, 0, 1);
-  return {
-    result() {
-      // The worker always stores DONE or FAILED and notifies, even when hashing throws.
-      while (Atomics.load(state, 0) === PENDING) Atomics.wait(state, 0, PENDING);
-      return Atomics.load(state, 0) === DONE ? new Uint8Array(flag, 4, 64).slice() : undefined;
-    },
-    stop() {
-      void worker.terminate();
-    },
-  };
 }
 
 /** Byte equality by memcmp. */
@@ -88,7 +34,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
  * digest) fed the same updates. Immutable, like every DigestState.
  * @example
  * ```ts
- * const job = hashPagesInBackground(pages);
+ * const job = startVerifyWorker(imagePages); // pages: their stored bytes
  * const d = predictedDigest(suite.sha512Init(), pages, job);
  * pages.reduce((s, p) => s.update(p), d).digest(); // = SHA-512 of the pages, from the worker
  * ```

@@ -17,9 +17,13 @@ import type { CryptoSuite } from '../model/crypto/suite.js';
 import { tweakKey } from '../model/image-unpack/slice.js';
 import type { ImagePage } from '../model/se-format/image-pages.js';
 import { chunkXtsDecrypt, type ChunkXts } from './image-build-xts.js';
+import { VERIFY_CHUNK_PAGES } from './image-verify-worker.js';
 
-/** Pages per chunk: 256 KiB, one ECB call each. */
-export const VERIFY_CHUNK_PAGES = 64;
+/** Where decrypted chunks can come from instead (./image-verify-worker.ts). */
+export interface ChunkSource {
+  /** The decryption of chunk `c` under `key`, or undefined when this source cannot give it. */
+  chunk(key: Uint8Array, c: number): Uint8Array | undefined;
+}
 
 /** Byte equality by memcmp (node's Buffer#equals): a page compares in about 0.1 µs. */
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -27,13 +31,15 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * `base` with the XTS decryption of `pages` (in the order the IPIB lists them) batched by chunks.
+ * `base` with the XTS decryption of `pages` (in the order the IPIB lists them) batched by chunks:
+ * from `ahead` when it gives a chunk (a worker thread that decrypts ahead of the model), else on
+ * this thread.
  * @example
  * ```ts
  * const sut = modelSystem({ suite: batchedVerifySuite(nodeSuite, parsed.pages) });
  * ```
  */
-export function batchedVerifySuite(base: CryptoSuite, pages: readonly ImagePage[], chunkPages = VERIFY_CHUNK_PAGES): CryptoSuite {
+export function batchedVerifySuite(base: CryptoSuite, pages: readonly ImagePage[], chunkPages = VERIFY_CHUNK_PAGES, ahead?: ChunkSource): CryptoSuite {
   // The first page with each tweak: a tweak named twice is refused by unpack before it decrypts.
   const byTweak = new Map<string, number>();
   pages.forEach((p, i) => {
@@ -46,6 +52,8 @@ export function batchedVerifySuite(base: CryptoSuite, pages: readonly ImagePage[
 
   /** The decryption of chunk `c` under `k`, or undefined when it cannot be batched. */
   const decryptChunk = (k: Uint8Array, c: number): Uint8Array | undefined => {
+    const given = ahead?.chunk(k, c);
+    if (given !== undefined) return given;
     if (key === undefined || !same(key, k)) {
       // Equal halves are refused by node's XTS: that call must fail as the node suite fails.
       if (k.length !== 64 || same(k.subarray(0, 32), k.subarray(32))) return undefined;

@@ -19,7 +19,8 @@ import { loadHostKeys, type LoadedHostKey } from './host-keys.js';
 import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageFile } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 import { batchedVerifySuite } from './image-verify-suite.js';
-import { hashPagesInBackground, predictedDigest, type PageHashJob } from './image-verify-pld.js';
+import { predictedDigest } from './image-verify-pld.js';
+import { startVerifyWorker, VERIFY_CHUNK_PAGES, type VerifyWorker } from './image-verify-worker.js';
 
 export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
 
@@ -160,23 +161,24 @@ function runOnModel(parsed: ParsedImage, keys: readonly LoadedHostKey[]) {
   const pages = parsed.pages.length;
   const memoryPages = Math.max(1, Math.ceil(parsed.imageSize / PAGE_SIZE));
   if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
-  // A large image's PLD is hashed on a second thread meanwhile (./image-verify-pld.ts).
-  const stored = parsed.pages.map((p) => p.stored);
-  const job = pages >= PLD_WORKER_PAGES ? hashPagesInBackground(stored) : undefined;
+  // A large image's pages are decrypted ahead and its PLD hashed on a second thread meanwhile
+  // (./image-verify-worker.ts).
+  const worker = pages >= WORKER_PAGES ? startVerifyWorker(parsed.pages) : undefined;
   try {
-    return runWithSuite(parsed, keys, privates, memoryPages, job, stored);
+    return runWithSuite(parsed, keys, privates, memoryPages, worker);
   } finally {
-    job?.stop();
+    worker?.stop();
   }
 }
 
-/** Images of at least this many pages have their PLD hashed on a worker thread (starting one costs ~30 ms). */
-const PLD_WORKER_PAGES = 2048;
+/** Images of at least this many pages get the worker thread (starting one costs ~30 ms). */
+const WORKER_PAGES = 2048;
 
-function runWithSuite(parsed: ParsedImage, keys: readonly LoadedHostKey[], privates: Uint8Array[], memoryPages: number, job: PageHashJob | undefined, stored: readonly Uint8Array[]) {
+function runWithSuite(parsed: ParsedImage, keys: readonly LoadedHostKey[], privates: Uint8Array[], memoryPages: number, worker: VerifyWorker | undefined) {
   const pages = parsed.pages.length;
-  const batched = batchedVerifySuite(IMAGE_SUITE, parsed.pages);
-  const suite = job === undefined ? batched : { ...batched, sha512Init: () => predictedDigest(batched.sha512Init(), stored, job) };
+  const batched = batchedVerifySuite(IMAGE_SUITE, parsed.pages, VERIFY_CHUNK_PAGES, worker);
+  const stored = parsed.pages.map((p) => p.stored);
+  const suite = worker === undefined ? batched : { ...batched, sha512Init: () => predictedDigest(batched.sha512Init(), stored, worker) };
   const sut = modelSystem({ suite });
   try {
     sut.reset({ suite: IMAGE_SUITE.name as 'noble' | 'node', machines: [{ id: MACHINE, hostKeys: privates, seed: new Uint8Array(32) }], adapters: [] });
@@ -320,7 +322,8 @@ export type LoadedForVerify =
  */
 export function loadForVerify(io: Io, file: string, keyPaths: readonly string[], command: string): LoadedForVerify {
   if (keyPaths.length === 0) throw new UsageError(`${command} needs at least one --host-key PEM (a host private key)`);
-  const read = readImageFile(io, file);
+  // Shared memory: the verify worker reads the pages where they are (./image-verify-worker.ts).
+  const read = readImageFile(io, file, true);
   const keys = loadHostKeys(io, IMAGE_SUITE, keyPaths);
   const publicOnly = keys.find((k) => k.privateKey === undefined);
   if (publicOnly !== undefined) {

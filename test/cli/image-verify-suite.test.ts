@@ -1,11 +1,12 @@
 // cli/image-verify-suite.ts: the batched XTS `image verify` runs the model with answers exactly as
 // the node suite does, on every page of an image, and falls back to it for anything else.
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import { nodeSuite } from '../../model/crypto/node-suite.js';
 import type { ImagePage } from '../../model/se-format/image-pages.js';
-import { batchedVerifySuite } from '../../cli/image-verify-suite.js';
+import { batchedVerifySuite, type ChunkSource } from '../../cli/image-verify-suite.js';
+import { startVerifyWorker } from '../../cli/image-verify-worker.js';
 
 const key = Uint8Array.from(randomBytes(64));
 /** 150 pages: two whole chunks of 64 and a short one; tweaks as an image spells them. */
@@ -17,9 +18,26 @@ const pages: ImagePage[] = Array.from({ length: 150 }, (_, i) => {
   return { address: BigInt(i * PAGE_SIZE), tweak, stored: Uint8Array.from(randomBytes(PAGE_SIZE)) };
 });
 
-describe('batchedVerifySuite', () => {
+/** The suite on this thread alone, and with the verify worker decrypting ahead. */
+const started: { stop(): void }[] = [];
+const variants: [string, () => ChunkSource | undefined][] = [
+  ['on this thread', () => undefined],
+  [
+    'with the verify worker',
+    () => {
+      const w = startVerifyWorker(pages, 64);
+      if (w !== undefined) started.push(w);
+      return w;
+    },
+  ],
+];
+afterEach(() => {
+  for (const w of started.splice(0)) w.stop();
+});
+
+describe.each(variants)('batchedVerifySuite %s', (_, ahead) => {
   it('decrypts every page as the node suite does, in order and out of order', () => {
-    const suite = batchedVerifySuite(nodeSuite, pages, 64);
+    const suite = batchedVerifySuite(nodeSuite, pages, 64, ahead());
     const order = [...pages.keys(), 149, 0, 70, 3, 128];
     for (const i of order) {
       const p = pages[i] as ImagePage;
@@ -28,7 +46,7 @@ describe('batchedVerifySuite', () => {
   });
 
   it('goes to the node suite for data that is not the stored page, another key, or a page not in the image', () => {
-    const suite = batchedVerifySuite(nodeSuite, pages, 64);
+    const suite = batchedVerifySuite(nodeSuite, pages, 64, ahead());
     const p = pages[5] as ImagePage;
     const edited = Uint8Array.from(p.stored);
     edited[4095] = (edited[4095] ?? 0) ^ 1;
@@ -47,7 +65,7 @@ describe('batchedVerifySuite', () => {
   });
 
   it('fails as the node suite fails for a key whose halves are equal', () => {
-    const suite = batchedVerifySuite(nodeSuite, pages, 64);
+    const suite = batchedVerifySuite(nodeSuite, pages, 64, ahead());
     const half = Uint8Array.from(randomBytes(32));
     const equal = new Uint8Array(64);
     equal.set(half);
@@ -69,7 +87,7 @@ describe('batchedVerifySuite', () => {
   });
 
   it('keeps its answers: a later chunk does not change a page handed out before', () => {
-    const suite = batchedVerifySuite(nodeSuite, pages, 64);
+    const suite = batchedVerifySuite(nodeSuite, pages, 64, ahead());
     const first = suite.aesXtsDecrypt(key, (pages[0] as ImagePage).tweak, (pages[0] as ImagePage).stored);
     const copy = Uint8Array.from(first);
     suite.aesXtsDecrypt(key, (pages[100] as ImagePage).tweak, (pages[100] as ImagePage).stored);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasCopyTunable, REP_MOVSB_TUNABLE, shouldRelaunch, tunedEnv, untunedEnv } from '../../bin/tunables.mjs';
+import { hasCopyTunable, relaunchPays, REP_MOVSB_TUNABLE, shouldRelaunch, tunedEnv, untunedEnv } from '../../bin/tunables.mjs';
 import { PROJECT } from './cli-harness.js';
 
 describe('bin/tunables.mjs', () => {
@@ -29,6 +29,11 @@ describe('bin/tunables.mjs', () => {
     expect(shouldRelaunch({ SEMODEL_NO_RELAUNCH: '1' }, 'linux', 'x64')).toBe(false);
     expect(shouldRelaunch({}, 'darwin', 'x64')).toBe(false);
     expect(shouldRelaunch({}, 'linux', 'arm64')).toBe(false);
+  });
+
+  it('relaunches the commands that copy pages by the million, not those that read an image once', () => {
+    for (const argv of [['campaign'], ['conform', '--adapter', 'x'], ['explore'], ['trace', 'replay', 'f'], ['image', 'build', '-o', 'x']]) expect(relaunchPays(argv)).toBe(true);
+    for (const argv of [['image', 'verify', 'x'], ['image', 'extract', 'x'], ['image', 'inspect', 'x'], ['image'], ['dump', 'open'], ['--version'], []]) expect(relaunchPays(argv)).toBe(false);
   });
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')('runs the same command again under the tunable and passes on its exit code and output', () => {

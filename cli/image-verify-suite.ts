@@ -42,9 +42,19 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 export function batchedVerifySuite(base: CryptoSuite, pages: readonly ImagePage[], chunkPages = VERIFY_CHUNK_PAGES, ahead?: ChunkSource): CryptoSuite {
   // The first page with each tweak: a tweak named twice is refused by unpack before it decrypts.
   const byTweak = new Map<string, number>();
-  pages.forEach((p, i) => {
-    if (p.tweak.length === 16 && !byTweak.has(tweakKey(p.tweak))) byTweak.set(tweakKey(p.tweak), i);
+  const first: boolean[] = pages.map((p, i) => {
+    if (p.tweak.length !== 16 || byTweak.has(tweakKey(p.tweak))) return false;
+    byTweak.set(tweakKey(p.tweak), i);
+    return true;
   });
+  /** The page after the last one asked for: the model unpacks in IPIB order, so it is usually the next. */
+  let cursor = 0;
+  /** The index of the first page with `tweak`: the cursor's when it matches (no key string to build), else by the map. */
+  const indexOf = (tweak: Uint8Array): number | undefined => {
+    const next = pages[cursor];
+    if (next !== undefined && first[cursor] === true && same(next.tweak, tweak)) return cursor;
+    return byTweak.get(tweakKey(tweak));
+  };
   let key: Uint8Array | undefined;
   let xts: ChunkXts | undefined;
   let chunk = -1;
@@ -83,9 +93,10 @@ export function batchedVerifySuite(base: CryptoSuite, pages: readonly ImagePage[
   return {
     ...base,
     aesXtsDecrypt(k, tweak, data) {
-      const i = tweak.length === 16 && data.length === PAGE_SIZE ? byTweak.get(tweakKey(tweak)) : undefined;
+      const i = tweak.length === 16 && data.length === PAGE_SIZE ? indexOf(tweak) : undefined;
       const page = i === undefined ? undefined : pages[i];
       if (i === undefined || page === undefined || !same(page.stored, data)) return base.aesXtsDecrypt(k, tweak, data);
+      cursor = i + 1;
       const c = Math.floor(i / chunkPages);
       const out = decryptChunk(k, c);
       if (out === undefined) return base.aesXtsDecrypt(k, tweak, data);

@@ -7,6 +7,7 @@
 import { imageUnpack } from '../image-unpack/index.js';
 import { requestControls } from '../request-controls/index.js';
 import { hsmBinding } from '../hsm-binding/index.js';
+import { startupOrder } from '../startup-order/index.js';
 import { secureDump } from '../secure-dump/index.js';
 import { secureInterception } from '../secure-interception/index.js';
 import type { ActionOfSpec, Handler, Mechanism, ResponseOfSpec } from '../world/mechanism.js';
@@ -14,7 +15,7 @@ import type { GuestSlices, World } from '../world/world.js';
 import { lifecycle } from './lifecycle.js';
 
 /** Every mechanism, in the order of the seeds. */
-export const MECHANISMS = [imageUnpack, requestControls, hsmBinding, secureDump, secureInterception] as const;
+export const MECHANISMS = [imageUnpack, requestControls, hsmBinding, startupOrder, secureDump, secureInterception] as const;
 
 /** The slices of a new guest: each mechanism's own. */
 function newGuestSlices(): GuestSlices {

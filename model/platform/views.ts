@@ -8,6 +8,7 @@
 import { t, type Static } from '../core/schema.js';
 import type { World } from '../world/world.js';
 import { GUEST_PHASES } from '../world/world.js';
+import { ENTRY, STARTUP_STATUSES, STUCK_REASONS, type Schedule } from '../startup-order/index.js';
 
 const phase = t.enum(GUEST_PHASES, 'lifecycle phase');
 
@@ -55,6 +56,18 @@ export const VIEW = {
     psw: t.object({ mask: t.u64(), addr: t.u64() }, "its CPU's PSW: the image's once started"),
     prefix: t.int({ doc: "its CPU's prefix register" }),
     memory: t.array(t.object({ page: t.int(), bytes: t.bytes({ size: 4096 }) }), { doc: 'secure memory in ascending page order' }),
+    startup: t.nullable(
+      t.object({
+        entries: t.array(ENTRY, { doc: 'the startup list as loaded, in list order' }),
+        provided: t.array(t.string(), { doc: 'the resources the boot provided' }),
+        started: t.array(t.string(), { doc: 'the processes started, in start order' }),
+        status: t.enum(STARTUP_STATUSES),
+        fetches: t.int({ doc: 'fetches so far' }),
+        passes: t.int({ doc: 'passes over the list begun so far' }),
+        stuck: t.array(t.object({ name: t.string(), missing: t.array(t.string()), reason: t.enum(STUCK_REASONS) }), { doc: 'once stuck: the entries that cannot start, in list order' }),
+      }),
+      "its boot's startup list and scheduler (mechanism 5), once loaded; no other party's view shows it",
+    ),
   }),
   owner: t.object({
     party: t.enum(['owner'] as const),
@@ -85,6 +98,20 @@ const copy = (b: Uint8Array): Uint8Array => b.slice();
 
 function byKey<V>(m: Iterable<[number, V]>): [number, V][] {
   return [...m].sort(([a], [b]) => a - b);
+}
+
+/** The guest's view of its startup list: copies of everything. */
+function startupView(s: Schedule | null): GuestView['startup'] {
+  if (s === null) return null;
+  return {
+    entries: s.entries.map((e) => ({ name: e.name, defines: e.defines, requires: [...e.requires] })),
+    provided: [...s.provided],
+    started: s.started.map((i) => s.entries[i]?.name ?? ''),
+    status: s.status,
+    fetches: s.fetches,
+    passes: s.passes,
+    stuck: s.stuck.map((x) => ({ name: x.name, missing: [...x.missing], reason: x.reason })),
+  };
 }
 
 function hypervisorView(w: World): HypervisorView {
@@ -123,7 +150,7 @@ export function viewOf(world: World, party: Party): View | null {
       const g = world.guests.get(party.guest);
       if (g === undefined) return null;
       const memory = byKey(g.memory).map(([page, bytes]) => ({ page, bytes: copy(bytes) }));
-      return { party: 'guest', id: g.id, phase: g.phase, psw: { mask: g.cpu.psw.mask, addr: g.cpu.psw.addr }, prefix: g.cpu.prefix, memory };
+      return { party: 'guest', id: g.id, phase: g.phase, psw: { mask: g.cpu.psw.mask, addr: g.cpu.psw.addr }, prefix: g.cpu.prefix, memory, startup: startupView(g.slices.startup.schedule) };
     }
     case 'owner': {
       const g = world.guests.get(party.guest);

@@ -119,7 +119,7 @@ class ToyPlatform:
             g = self.guests.get(party["guest"])
             if g is None:
                 return None
-            return {"party": "guest", "id": g["id"], "phase": g["phase"], "psw": {"mask": "0x0", "addr": "0x0"}, "prefix": 0, "memory": []}
+            return {"party": "guest", "id": g["id"], "phase": g["phase"], "psw": {"mask": "0x0", "addr": "0x0"}, "prefix": 0, "memory": [], "startup": None}
         if kind == "owner":
             g = self.guests.get(party["guest"])
             if g is None:

@@ -20,6 +20,7 @@ import {
   storeLeakingViews,
 } from './request-controls-faults.js';
 import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, destroyKeepingQueues, resetKeepingSession, sessionLeakingViews } from './hsm-faults.js';
+import { loadAcceptingDuplicates, runStartingEarly, runStuckEarly, stepStartingEarly, stepStuckEarly } from './startup-faults.js';
 import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
 import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
 
@@ -99,6 +100,19 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'reset-keeps-session': variant('reset-keeps-session', "ap-reset releases the queue but leaves its HSM in the old guest's session: the next guest is answered in it (REQ-HSM-11).", { handlers: { 'ap-reset': resetKeepingSession } }, 'hsm-binding'),
   'destroy-keeps-queues': variant('destroy-keeps-queues', 'destroy-guest removes the guest but leaves its AP queues bound to it (REQ-HSM-12).', { handlers: { 'destroy-guest': destroyKeepingQueues } }, 'hsm-binding'),
   'associate-without-secret': variant('associate-without-secret', 'ap-associate logs in with zeros at an index that holds no association secret (REQ-HSM-6).', { handlers: { 'ap-associate': associateWithoutSecret } }, 'hsm-binding'),
+  'start-before-requirement': variant(
+    'start-before-requirement',
+    'startup-step and startup-run start a process when any one of the resources it requires exists, not all of them (REQ-START-4).',
+    { handlers: { 'startup-step': stepStartingEarly, 'startup-run': runStartingEarly } },
+    'startup-order',
+  ),
+  'stuck-too-early': variant(
+    'stuck-too-early',
+    'the scheduler ends a list stuck one fetch before a full pass without a start, never trying the last entry of the pass (REQ-START-7).',
+    { handlers: { 'startup-step': stepStuckEarly, 'startup-run': runStuckEarly } },
+    'startup-order',
+  ),
+  'duplicate-starts-twice': variant('duplicate-starts-twice', 'startup-load accepts a list that names a process twice, which then starts twice (REQ-START-2).', { handlers: { 'startup-load': loadAcceptingDuplicates } }, 'startup-order'),
   'dump-without-pcf': variant('dump-without-pcf', 'dump-init dumps a guest whose image has PCF bit 34 clear, as if the bit were set (REQ-DUMP-2).', { handlers: { 'dump-init': dumpIgnoringPcf } }, 'secure-dump'),
   'plaintext-page-in-dump': variant('plaintext-page-in-dump', "dump-storage-state writes the chunk's first encrypted page into the dump unencrypted (REQ-DUMP-8).", { handlers: { 'dump-storage-state': dumpWithPlaintextPage } }, 'secure-dump'),
   'reused-dump-key': variant('reused-dump-key', "dump-init derives a dump's keys from the guest's ID instead of drawing them: every dump of a guest has the same keys (REQ-DUMP-4).", { handlers: { 'dump-init': dumpReusingKeys } }, 'secure-dump'),

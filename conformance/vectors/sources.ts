@@ -11,6 +11,7 @@ import type { ActionKind, WorldConfig } from '../../model/platform/index.js';
 import type { Calls } from '../../properties/sut-calls.js';
 import * as ctrl from '../../properties/request-controls/stimulus.js';
 import * as hsm from '../../properties/hsm-binding/index.js';
+import * as start from '../../properties/startup-order/index.js';
 import * as dump from '../../properties/secure-dump/index.js';
 import * as intcp from '../../properties/secure-interception/index.js';
 
@@ -50,6 +51,13 @@ const INTCP_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
   'resume-guest': 'REQ-INTCP-9',
 };
 
+/** The requirement an accepted call of each startup-order kind satisfies (spec/startup-order.md). */
+const START_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
+  'startup-load': 'REQ-START-1',
+  'startup-step': 'REQ-START-4',
+  'startup-run': 'REQ-START-4',
+};
+
 /** The requirement an accepted call of each secure-dump kind satisfies (spec/secure-dump.md). */
 const DUMP_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
   'dump-init': 'REQ-DUMP-4',
@@ -75,6 +83,14 @@ export const CASE_SOURCES: readonly CaseSource[] = [
     stimuli: hsm.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
     accepted: hsm.ACCEPTED_PATH,
     acceptedRequirement: HSM_ACCEPTED,
+  },
+  {
+    mechanism: 'startup-order',
+    config: start.STIMULUS_CONFIG,
+    kinds: start.STIMULUS_KINDS,
+    stimuli: start.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: start.ACCEPTED_PATH,
+    acceptedRequirement: START_ACCEPTED,
   },
   {
     mechanism: 'secure-dump',

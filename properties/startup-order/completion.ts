@@ -54,6 +54,8 @@ export const allStartIffSatisfiable = defineProperty({
       yield* expectAccepted('REQ-START-4', 'startup-run', o, 'run after some fetches');
       const rest = (a?.started ?? []).slice(mid.started.length);
       yield* holds('REQ-START-4', JSON.stringify(field(o, 'started')) === JSON.stringify(rest), `the run answered started ${JSON.stringify(field(o, 'started'))}, the steps started ${JSON.stringify(rest)} after that point`);
+      const made = (a?.fetches ?? 0) - mid.fetches;
+      yield* holds('REQ-START-4', field(o, 'fetches') === made, `the run answered ${String(field(o, 'fetches'))} fetches, the steps made ${made} after that point`);
     }
     const b = yield* startupOf(ran);
     yield* holds('REQ-START-4', JSON.stringify(a) === JSON.stringify(b), `stepping gave ${JSON.stringify(a)}, stepping then running gave ${JSON.stringify(b)}`);

@@ -63,6 +63,16 @@ describe('startup-step: the seed fetch order', () => {
   });
 });
 
+describe('startup-run', () => {
+  it('after some fetches, answers only what it started and the fetches it made itself', () => {
+    let [w, g] = loaded([e('c', ['r:b']), e('b', ['r:a']), e('a')]);
+    for (let i = 0; i < 3; i++) w = accept(w, { kind: 'startup-step', guest: g })[0];
+    const [done, r] = accept(w, { kind: 'startup-run', guest: g });
+    expect(r).toEqual({ status: 'complete', started: ['b', 'c'], fetches: 3 });
+    expect(startupOf(done, g)).toMatchObject({ fetches: 6, started: ['a', 'b', 'c'] });
+  });
+});
+
 describe('a list that cannot complete ends after a full pass without a start', () => {
   it('reports a cycle, a missing provider and what waits behind them', () => {
     const [w, g] = loaded([e('x', ['r:y']), e('ok'), e('y', ['r:x']), e('lost', ['nowhere', 'r:ok']), e('behind', ['r:x', 'r:ok']), e('self', ['r:self'])]);

@@ -18,7 +18,7 @@ function pageOf(world: World, id: number, page: number): Guest | Step<World, nev
   const guest = world.guests.get(id);
   // REQ-PLATFORM-2: the guest exists
   if (guest === undefined) return refusePlatform(world, 'GUEST_NOT_FOUND');
-  // REQ-MIGR-11: only a running guest's pages are paged
+  // REQ-MIGR-2: only a running guest's pages are paged (as only a running guest is migrated)
   if (guest.phase !== 'running') return fail(world, 'NOT_RUNNING');
   // REQ-MIGR-11: the page is inside guest memory
   if (page >= guest.memoryPages) return fail(world, 'PAGE_OUT_OF_RANGE');

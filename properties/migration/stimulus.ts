@@ -345,7 +345,7 @@ export const migrationGuards = defineProperty({
       const label = labelOf(s);
       const action = { kind: s.kind, guest: s.shape ? String(c.guest) : c.guest, ...s.fields(c) };
       const code = expectedCode(s);
-      yield* expectCode(s.kind, yield* sut.apply(action), code, `${label}; as ${s.role}, failing: ${s.failing.join(', ')}`);
+      yield* expectCode(s.kind, yield* sut.apply(action), code, `${label}; in ${s.role}, failing: ${s.failing.join(', ')}`);
       if (!RECORDED.has(code)) yield* holds('REQ-PLATFORM-7', (yield* seen()) === before, `${label}: the rejection changed what the hypervisor sees`);
     }
   },

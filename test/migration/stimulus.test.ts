@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guardsOf } from '../../model/platform/index.js';
-import { MIGR_IMPOSSIBLE, scenarioLabels, STIMULUS_KINDS } from '../../properties/migration/index.js';
+import { ACCEPTED_PATH, MIGR_IMPOSSIBLE, scenarioLabels, STIMULUS_KINDS } from '../../properties/migration/index.js';
+import { itAcceptsEachPath } from '../properties/accepted-paths.js';
 import { migrationGuards } from '../../properties/migration/stimulus.js';
 import { pairsOf } from '../../properties/image-unpack/stimulus.js';
 import { predicateOf } from '../../properties/property.js';
@@ -29,4 +30,6 @@ describe('migration stimulus table', () => {
   it('passes on the model, every scenario answered with its code', () => {
     fc.assert(fc.property(migrationGuards.arbitrary, predicateOf(migrationGuards)), { numRuns: 2 });
   });
+
+  itAcceptsEachPath(STIMULUS_KINDS, ACCEPTED_PATH);
 });

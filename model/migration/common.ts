@@ -32,7 +32,11 @@ export function putGuest(world: World, guest: Guest): World {
   return withGuests(world, world.guests.set(guest.id, guest));
 }
 
-/** `world` with `bytes` (a fresh copy) appended to the hypervisor's migration streams, tagged with `guest`. */
+/**
+ * `world` with `bytes` appended to the hypervisor's migration streams, tagged with `guest`. The
+ * world keeps `bytes` itself: callers pass a copy nobody else holds (a response's bytes go to the
+ * caller, which may change them).
+ */
 export function toHypervisor(world: World, guest: number, bytes: Uint8Array): World {
   const h = world.hypervisor;
   return {
@@ -47,7 +51,7 @@ export function toHypervisor(world: World, guest: number, bytes: Uint8Array): Wo
       nonSecureMemory: h.nonSecureMemory,
       interceptions: h.interceptions,
       dumps: h.dumps,
-      migrationStreams: h.migrationStreams.push({ guest, bytes: bytes.slice() }),
+      migrationStreams: h.migrationStreams.push({ guest, bytes }),
       relayed: h.relayed,
     },
     slices: world.slices,

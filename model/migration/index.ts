@@ -17,7 +17,7 @@ export * from './actions.js';
 export { MIGR_GUARDS } from './guards.js';
 export { MIGR_REJECTIONS, type MigrCode } from './rejections.js';
 export { refuseLocked, writeLocked } from './lock.js';
-export type { Area, Exported, MigrationSlice, Paging, Received, Receiving, Sending } from './slice.js';
+export type { Area, Exported, MigrationSlice, Paging, Received, Receiving, Sending, SentVersion } from './slice.js';
 
 /** Integrity-gated migration and paging. */
 export const migration = defineMechanism({

@@ -45,7 +45,7 @@ export function exportPage(world: World, action: ExportPage): Step<World, { read
   const sealed = sealPage(world.suite, key, PAGING_ID, action.page, counter, guest.memory.get(action.page) ?? ZERO_PAGE);
   const paging: Paging = { key, exports: counter, exported: m.paging.exported.set(action.page, { counter, tag: sealed.tag }) };
   const g = withMigration(guest, { sending: m.sending, receiving: m.receiving, paging }, { memory: guest.memory.delete(action.page) });
-  return { state: toHypervisor(putGuest(w, g), guest.id, sealed.ciphertext), outcome: { kind: 'accepted', response: { content: sealed.ciphertext } } };
+  return { state: toHypervisor(putGuest(w, g), guest.id, sealed.ciphertext.slice()), outcome: { kind: 'accepted', response: { content: sealed.ciphertext } } };
 }
 
 /**

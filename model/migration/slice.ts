@@ -16,10 +16,14 @@ export interface Area {
 export interface Sending extends Area {
   readonly nonce: Uint8Array;
   readonly key: Uint8Array;
-  /** The counter of each location's latest sending. */
-  readonly counters: PMap<number, number>;
-  /** The integrity value of each location's latest sending. */
-  readonly tags: PMap<number, Uint8Array>;
+  /** The counter and integrity value of each location's latest sending. */
+  readonly sent: PMap<number, SentVersion>;
+}
+
+/** What the source keeps of a location's latest sending: its counter and integrity value. */
+export interface SentVersion {
+  readonly counter: number;
+  readonly tag: Uint8Array;
 }
 
 /** The latest version of a location that the target holds. */

@@ -12,7 +12,10 @@ import type { Guest, World } from '../world/world.js';
 import { NONCE_SIZE, type MigrationAbandon, type MigrationFinish, type MigrationSend, type MigrationStart } from './actions.js';
 import { EMPTY, fail, inArea, putGuest, toHypervisor, withMigration } from './common.js';
 import { anyExported, draw, globalValue, migrationKey, sealPage, ZERO_PAGE } from './firmware.js';
-import type { Sending } from './slice.js';
+import type { Sending, SentVersion } from './slice.js';
+
+/** A location never sent (finish checks that none is). */
+const NOT_SENT: SentVersion = { counter: 0, tag: new Uint8Array(16) };
 
 /** The guest and its migration in progress, or the rejection of the first two guards of a call during one. */
 function sending(world: World, id: number): { guest: Guest; sending: Sending } | Step<World, never> {
@@ -47,9 +50,9 @@ export function migrationStart(world: World, action: MigrationStart): Step<World
   // REQ-MIGR-1: a fresh nonce; the key from the image's CCK, the nonce and the target host
   const [nonce, w] = draw(world, guest.machine, NONCE_SIZE);
   const key = migrationKey(world.suite, guest, nonce, action.target);
-  const next: Sending = { first: area.first, pages: area.pages, nonce, key, counters: PMap(), tags: PMap() };
+  const next: Sending = { first: area.first, pages: area.pages, nonce, key, sent: PMap() };
   const g = withMigration(guest, { sending: next, receiving: guest.slices.migration.receiving, paging: guest.slices.migration.paging });
-  return { state: toHypervisor(putGuest(w, g), guest.id, nonce), outcome: { kind: 'accepted', response: { nonce } } };
+  return { state: toHypervisor(putGuest(w, g), guest.id, nonce.slice()), outcome: { kind: 'accepted', response: { nonce } } };
 }
 
 /**
@@ -65,15 +68,14 @@ export function migrationSend(
   const { guest, sending: s } = d;
   // REQ-MIGR-4: the location is a page of the area
   if (!inArea(s, action.location)) return fail(world, 'LOCATION_OUT_OF_AREA');
-  const counter = (s.counters.get(action.location) ?? 0) + 1;
+  const counter = (s.sent.get(action.location)?.counter ?? 0) + 1;
   const sealed = sealPage(world.suite, s.key, s.nonce, action.location, counter, guest.memory.get(action.location) ?? ZERO_PAGE);
   const next: Sending = {
     first: s.first,
     pages: s.pages,
     nonce: s.nonce,
     key: s.key,
-    counters: s.counters.set(action.location, counter),
-    tags: s.tags.set(action.location, sealed.tag),
+    sent: s.sent.set(action.location, { counter, tag: sealed.tag }),
   };
   const m = guest.slices.migration;
   const g = withMigration(guest, { sending: next, receiving: m.receiving, paging: m.paging });
@@ -91,12 +93,12 @@ export function migrationFinish(world: World, action: MigrationFinish): Step<Wor
   if (!isSending(d)) return d;
   const { guest, sending: s } = d;
   // REQ-MIGR-6: every location of the area was sent
-  if (s.counters.size < s.pages) return fail(world, 'NOT_ALL_SENT');
-  const global = globalValue(world.suite, s.key, s.nonce, s, (loc) => ({ counter: s.counters.get(loc) ?? 0, tag: s.tags.get(loc) ?? ZERO_PAGE }));
+  if (s.sent.size < s.pages) return fail(world, 'NOT_ALL_SENT');
+  const global = globalValue(world.suite, s.key, s.nonce, s, (loc) => s.sent.get(loc) ?? NOT_SENT);
   const m = guest.slices.migration;
   // REQ-MIGR-6: one guest never runs twice: the source is migrated, its secure memory gone
   const g = withMigration(guest, { sending: null, receiving: m.receiving, paging: m.paging }, { phase: 'migrated', memory: PMap() });
-  return { state: toHypervisor(putGuest(world, g), guest.id, global), outcome: { kind: 'accepted', response: { global } } };
+  return { state: toHypervisor(putGuest(world, g), guest.id, global.slice()), outcome: { kind: 'accepted', response: { global } } };
 }
 
 /**

@@ -17,6 +17,9 @@ import type { Received, Receiving } from './slice.js';
 
 type Empty = Record<string, never>;
 
+/** A location never received (finish checks that none is). */
+const NOT_RECEIVED = { counter: 0, tag: new Uint8Array(16) };
+
 /** True when the guest may receive a migration: a header accepted, nothing unpacked, not verified. */
 function receivable(guest: Guest): boolean {
   return guest.phase === 'unpacking' && guest.image !== null && guest.memory.size === 0;
@@ -100,7 +103,7 @@ export function migrationReceiveFinish(world: World, action: MigrationReceiveFin
   const { guest, receiving: r } = d;
   // REQ-MIGR-9: every location of the area was received
   if (r.latest.size < r.pages) return fail(world, 'NOT_ALL_RECEIVED');
-  const expected = globalValue(world.suite, r.key, r.nonce, r, (loc) => r.latest.get(loc) ?? { counter: 0, tag: new Uint8Array(0) });
+  const expected = globalValue(world.suite, r.key, r.nonce, r, (loc) => r.latest.get(loc) ?? NOT_RECEIVED);
   // REQ-MIGR-9: the global value verifies; a failure is recorded
   if (!equalBytes(expected, action.global)) return fail(recordFailure(world, guest), 'GLOBAL_MISMATCH');
   const memory = PMap<number, Uint8Array>().withMutations((mem) => {

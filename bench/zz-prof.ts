@@ -1,0 +1,2 @@
+import { benchMigration } from './migration.js';
+console.log(await benchMigration());

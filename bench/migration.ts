@@ -25,7 +25,7 @@ import { alternatePairs, formatResults, medianOf, type BenchResult } from './har
 /** Pages of the area: 64 MiB. */
 const PAGES = 16_384;
 /** Pairs of (handlers, raw) runs. */
-const PAIRS = Number(process.env["MIG_PAIRS"] ?? 5);
+const PAIRS = 5;
 /** The target of handlers / raw. */
 const TARGET = 1.5;
 
@@ -37,7 +37,7 @@ function accept(w: World, a: Action): [World, Record<string, unknown>] {
 }
 
 /** A world with a running source guest of 64 MiB, every page secure memory, and a receiving target guest's header set; their IDs. */
-function world(): [World, number, number] {
+export function worldForBench(): [World, number, number] {
   const r = initialWorld({ ...MIGR_CONFIG, suite: 'node' }, { suite: nodeSuite });
   if (!r.ok) throw new Error(r.error.message);
   const image = migrImage(0);
@@ -106,7 +106,7 @@ function timed(f: () => number): number {
 
 /** Measures the migration of a 64 MiB guest through the handlers against the raw crypto. */
 export async function benchMigration(): Promise<BenchResult[]> {
-  const [w, source, target] = world();
+  const [w, source, target] = worldForBench();
   // Warm-up: one of each.
   migrateThroughHandlers(w, source, target);
   rawCrypto(w, source);

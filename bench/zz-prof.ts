@@ -1,2 +1,0 @@
-import { benchMigration } from './migration.js';
-console.log(await benchMigration());

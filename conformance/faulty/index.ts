@@ -32,6 +32,11 @@ export interface FaultyImplementation {
   readonly system: () => SyncSystemUnderTest;
   /** The mechanism whose properties catch it (default `image-unpack`). */
   readonly mechanism?: string;
+  /**
+   * The mechanism whose vectors catch it, when not that one: the vectors are filed by the module
+   * that declares the handler (a fault of mechanism 9's write lock in mechanism 7's store).
+   */
+  readonly vectors?: string;
 }
 
 /** A faulty variant of the model: its handlers or views replaced. */
@@ -113,7 +118,10 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
     { handlers: { 'migration-receive': receiveRememberingFirst, 'migration-receive-finish': finishOverFirstVersions } },
     'migration',
   ),
-  'write-during-migration': variant('write-during-migration', 'guest-store lets the guest write into its memory area while it is being migrated (REQ-MIGR-5).', { handlers: { 'guest-store': storeDuringMigration } }, 'migration'),
+  'write-during-migration': {
+    ...variant('write-during-migration', 'guest-store lets the guest write into its memory area while it is being migrated (REQ-MIGR-5).', { handlers: { 'guest-store': storeDuringMigration } }, 'migration'),
+    vectors: 'secure-interception',
+  },
 });
 
 /** The names of the faulty implementations, in registry order. */

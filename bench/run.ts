@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark group in sequence (image build, XTS, unpack, step scaling,
  * campaign steps) and prints each with {@link formatResults}. With `--write` it also writes
  * `docs/benchmarks.md`: the machine, then one table per group (figure, value, unit, target,
- * verdict). `--only NAME[,NAME…]` runs some groups only (names: build, verify-floor, xts, dispatch, unpack, dump,
+ * verdict). `--only NAME[,NAME…]` runs some groups only (names: build, verify-floor, xts, dispatch, unpack, dump, migration,
  * step-scaling, campaign-steps, campaign-workers, robustness); it cannot be combined with `--write`, so the file always holds every
  * group.
  *
@@ -21,6 +21,7 @@ import { benchCampaignSteps } from './campaign-steps.js';
 import { benchCampaignWorkers } from './campaign-workers.js';
 import { benchDispatch } from './dispatch.js';
 import { benchDump } from './dump.js';
+import { benchMigration } from './migration.js';
 import { formatResults, type BenchResult } from './harness.js';
 import { benchRobustness } from './robustness.js';
 import { runTuned } from './tuned.js';
@@ -84,6 +85,13 @@ export const GROUPS: readonly BenchGroup[] = [
     about:
       'A real-mode dump of a running 64 MiB guest (16,384 secure pages) through the platform step with the node suite (dump-init, 64 storage-state calls of 1 MiB, dump-cpu, dump-complete) against the raw node:crypto work on the same bytes (per page one XTS encryption, and the two GCM seals), alternated over 5 pairs, median of the per-pair ratios (bench/dump.ts). Target ≤ 1.5 (issue 10).',
     run: benchDump,
+  },
+  {
+    name: 'migration',
+    title: 'Migrating a 64 MiB guest',
+    about:
+      'A migration of a 64 MiB area (16,384 secure pages) from machine 0 to machine 1 through the platform step with the node suite (migration-start, one migration-send and one migration-receive per page, migration-finish, migration-receive-start and -finish) against the raw node:crypto work on the same bytes (per page one AES-256-GCM seal and one open, the entries\' SHA-512 and the HMAC on each side), alternated over 5 pairs, median of the per-pair ratios (bench/migration.ts). Target ≤ 1.5 (issue 11).',
+    run: benchMigration,
   },
   {
     name: 'step-scaling',

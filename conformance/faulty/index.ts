@@ -23,6 +23,7 @@ import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, des
 import { loadAcceptingDuplicates, runStartingEarly, runStuckEarly, stepStartingEarly, stepStuckEarly } from './startup-faults.js';
 import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
 import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
+import { finishOverFirstVersions, receiveAcceptingStale, receiveRememberingFirst, storeDuringMigration } from './migration-faults.js';
 
 /** One faulty implementation: what is wrong with it, and a fresh instance. */
 export interface FaultyImplementation {
@@ -32,6 +33,11 @@ export interface FaultyImplementation {
   readonly system: () => SyncSystemUnderTest;
   /** The mechanism whose properties catch it (default `image-unpack`). */
   readonly mechanism?: string;
+  /**
+   * The mechanism whose vectors catch it, when not that one: the vectors are filed by the module
+   * that declares the handler (a fault of mechanism 9's write lock in mechanism 7's store).
+   */
+  readonly vectors?: string;
 }
 
 /** A faulty variant of the model: its handlers or views replaced. */
@@ -119,6 +125,17 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'one-register-too-many': variant('one-register-too-many', "guest-execute copies one guest register more than the instruction's input footprint into the register save area (REQ-INTCP-4).", { handlers: { 'guest-execute': executeCopyingOneRegisterTooMany } }, 'secure-interception'),
   'result-outside-footprint': variant('result-outside-footprint', 'resume-guest applies the registers the hypervisor changed outside the output footprint instead of refusing them (REQ-INTCP-8).', { handlers: { 'resume-guest': resumeApplyingOutsideFootprint } }, 'secure-interception'),
   'notification-applies-results': variant('notification-applies-results', "resume-guest applies a notification's condition code and changed registers to the guest, as if SET PREFIX had results (REQ-INTCP-5).", { handlers: { 'resume-guest': resumeApplyingNotification } }, 'secure-interception'),
+  'stale-page-version': variant('stale-page-version', 'migration-receive accepts a sending whose counter is not above the one held, replacing the latest version of the location with an older one (REQ-MIGR-8).', { handlers: { 'migration-receive': receiveAcceptingStale } }, 'migration'),
+  'global-over-first-version': variant(
+    'global-over-first-version',
+    'migration-receive-finish verifies the global value over the first version received of each location instead of the latest (REQ-MIGR-9).',
+    { handlers: { 'migration-receive': receiveRememberingFirst, 'migration-receive-finish': finishOverFirstVersions } },
+    'migration',
+  ),
+  'write-during-migration': {
+    ...variant('write-during-migration', 'guest-store lets the guest write into its memory area while it is being migrated (REQ-MIGR-5).', { handlers: { 'guest-store': storeDuringMigration } }, 'migration'),
+    vectors: 'secure-interception',
+  },
 });
 
 /** The names of the faulty implementations, in registry order. */

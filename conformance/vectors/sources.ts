@@ -14,6 +14,7 @@ import * as hsm from '../../properties/hsm-binding/index.js';
 import * as start from '../../properties/startup-order/index.js';
 import * as dump from '../../properties/secure-dump/index.js';
 import * as intcp from '../../properties/secure-interception/index.js';
+import * as migr from '../../properties/migration/index.js';
 
 /** One stimulus property run with a fixed input: `() => property.run(input, undefined)`. */
 export type StimulusRun = () => Calls<unknown>;
@@ -107,5 +108,13 @@ export const CASE_SOURCES: readonly CaseSource[] = [
     stimuli: intcp.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
     accepted: intcp.ACCEPTED_PATH,
     acceptedRequirement: INTCP_ACCEPTED,
+  },
+  {
+    mechanism: 'migration',
+    config: migr.STIMULUS_CONFIG,
+    kinds: migr.STIMULUS_KINDS,
+    stimuli: migr.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: migr.ACCEPTED_PATH,
+    acceptedRequirement: migr.ACCEPTED_REQUIREMENT,
   },
 ];

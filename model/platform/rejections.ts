@@ -24,9 +24,17 @@ export function rejectionRow(code: string, requirement: RequirementId | string):
   return ALL_REJECTIONS.find((r) => r.code === code && r.requirement === requirement);
 }
 
-/** The row of `code` in the table of the module that declares `kind`, or in the platform's. */
+/**
+ * The row of `code` in the table of the module that declares `kind`, or in the platform's, or
+ * else in the one other table that has the code: a guard may check another mechanism's rule
+ * with that mechanism's code (mechanism 7's stores refuse a write into an area under migration
+ * with mechanism 9's `AREA_LOCKED`).
+ */
 export function rowForKind(kind: ActionKind, code: string): RejectionRow | undefined {
-  return rowOf(moduleOf(kind).rejections.rows, code) ?? rowOf(MODULES[0].rejections.rows, code);
+  const own = rowOf(moduleOf(kind).rejections.rows, code) ?? rowOf(MODULES[0].rejections.rows, code);
+  if (own !== undefined) return own;
+  const others = ALL_REJECTIONS.filter((r) => r.code === code);
+  return others.length === 1 ? others[0] : undefined;
 }
 
 /**

@@ -16,8 +16,8 @@ const CPU_RUNS = [
 /** Guards by action kind. `MALFORMED_ACTION` (the platform's boundary) precedes them all. */
 export const INTCP_GUARDS = {
   'guest-load-registers': [...CPU_RUNS],
-  'guest-store': [...CPU_RUNS, { name: 'bytes in guest memory', code: 'ADDRESSING_EXCEPTION' }],
-  'guest-store-registers': [...CPU_RUNS, { name: 'bytes in guest memory', code: 'ADDRESSING_EXCEPTION' }],
+  'guest-store': [...CPU_RUNS, { name: 'bytes in guest memory', code: 'ADDRESSING_EXCEPTION' }, { name: 'bytes outside an area under migration', code: 'AREA_LOCKED' }],
+  'guest-store-registers': [...CPU_RUNS, { name: 'bytes in guest memory', code: 'ADDRESSING_EXCEPTION' }, { name: 'bytes outside an area under migration', code: 'AREA_LOCKED' }],
   'guest-execute': [
     ...CPU_RUNS,
     { name: 'an instruction of the table', code: 'UNKNOWN_INSTRUCTION' },
@@ -32,5 +32,6 @@ export const INTCP_GUARDS = {
     { name: 'condition code', code: 'CC_NOT_ALLOWED' },
     { name: 'registers outside the output footprint unchanged', code: 'REGISTER_OUTSIDE_FOOTPRINT' },
     { name: 'data area at the output length', code: 'DATA_OUTSIDE_FOOTPRINT' },
+    { name: 'data area outside an area under migration', code: 'AREA_LOCKED' },
   ],
 } as const satisfies Record<string, readonly Guard[]>;

@@ -16,6 +16,7 @@ import { EMPTY, fail, withGuest, withoutBlob } from './common.js';
 import { advanced } from './execute.js';
 import { rowById } from './instructions.js';
 import { writeMemory } from './memory.js';
+import { refuseLocked, writeLocked } from '../migration/lock.js';
 import type { OpenInterception } from './state.js';
 
 type Empty = Record<string, never>;
@@ -47,7 +48,7 @@ function onlyOutputsChanged(open: OpenInterception, area: Uint8Array): boolean {
 
 /**
  * Resume an intercepted guest with the hypervisor's results.
- * @requirement REQ-INTCP-5 REQ-INTCP-6 REQ-INTCP-7 REQ-INTCP-8 REQ-INTCP-9
+ * @requirement REQ-INTCP-5 REQ-INTCP-6 REQ-INTCP-7 REQ-INTCP-8 REQ-INTCP-9 REQ-MIGR-5
  */
 export function resumeGuest(world: World, action: ResumeGuest): Step<World, Empty> {
   const g = world.guests.get(action.guest);
@@ -71,6 +72,8 @@ export function resumeGuest(world: World, action: ResumeGuest): Step<World, Empt
   if (!onlyOutputsChanged(open, action.registers)) return fail(world, 'REGISTER_OUTSIDE_FOOTPRINT');
   // REQ-INTCP-8: the data area at exactly the output length
   if (action.data.length !== open.outLength) return fail(world, 'DATA_OUTSIDE_FOOTPRINT');
+  // REQ-MIGR-5: the hypervisor's results do not change an area under migration
+  if (open.address !== null && writeLocked(g, BigInt(open.address), open.outLength)) return refuseLocked(world);
 
   // REQ-INTCP-9: the shadow state plus the allowed results, and the PSW past the instruction
   const registers = [...open.shadow.registers];

@@ -28,12 +28,13 @@ export interface WorldSlices {}
  * - `unpacking`: a header was accepted, pages may be unpacked;
  * - `verified`: the integrity check passed, the guest may start;
  * - `verify-failed`: the integrity check failed; recorded for good, the guest can never start;
- * - `running`: started.
+ * - `running`: started;
+ * - `migrated`: its memory moved to another machine (mechanism 9); it never runs again.
  */
-export type GuestPhase = 'created' | 'unpacking' | 'verified' | 'verify-failed' | 'running';
+export type GuestPhase = 'created' | 'unpacking' | 'verified' | 'verify-failed' | 'running' | 'migrated';
 
 /** Every phase, in lifecycle order. */
-export const GUEST_PHASES = ['created', 'unpacking', 'verified', 'verify-failed', 'running'] as const satisfies readonly GuestPhase[];
+export const GUEST_PHASES = ['created', 'unpacking', 'verified', 'verify-failed', 'running', 'migrated'] as const satisfies readonly GuestPhase[];
 
 /** A PSW: mask and address, each a u64. */
 export interface PswValue {

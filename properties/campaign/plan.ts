@@ -87,6 +87,8 @@ export const COST_HINTS: Readonly<Record<string, number>> = {
   'secure-dump/stimulus-each-guard': 3,
   'secure-interception/stimulus-each-guard': 6,
   'secure-interception/stimulus-guard-pairs': 8,
+  'migration/stimulus-each-guard': 29,
+  'migration/migration-confidential': 3,
   'secure-interception/footprint-only-in-view': 1.5,
   'secure-interception/noninterference': 2.5,
 };

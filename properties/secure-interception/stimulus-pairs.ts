@@ -18,6 +18,7 @@ import {
   cast,
   DIAG308_R0,
   honestResume,
+  migrating,
   open,
   SERVC,
   SERVC_MISALIGNED_OUTSIDE,
@@ -38,6 +39,10 @@ const NO_INSTRUCTION = 'a text of no instruction of the table has no operand and
 const RESET_REGISTERS = "a guest that is not running has its registers at reset (zero): its operands lie at a displacement below 4096, inside its memory";
 const OUTSIDE_UNREAD = 'the length of a control block outside guest memory is never read';
 const NOTHING_OPEN = 'with no interception open there is no instruction to judge results by';
+const NOT_RUNNING_NOT_MIGRATING = 'a guest that is not running has no migration: one starts only on a running guest (mechanism 9)';
+const SUPPRESSED = 'an exception suppresses the instruction: no data area is written, so no write lock applies';
+/** The write-lock guards of mechanism 9 in this mechanism's handlers. */
+const LOCKS = new Set(['bytes outside an area under migration', 'data area outside an area under migration']);
 
 /** The pairs of guards no state lets fail together, by key (`kind: a + b`), with the reason. */
 export const IMPOSSIBLE_PAIRS: Readonly<Record<string, string>> = (() => {
@@ -53,6 +58,8 @@ export const IMPOSSIBLE_PAIRS: Readonly<Record<string, string>> = (() => {
 function impossibility(kind: ActionKind, a: string, b: string): string | undefined {
   if (a === 'guest exists' && !(kind === 'guest-execute' && b === 'an instruction of the table')) return NO_GUEST;
   if (a === 'running' && b === 'no interception open') return NOT_RUNNING_NOT_OPEN;
+  if (a === 'running' && LOCKS.has(b)) return NOT_RUNNING_NOT_MIGRATING;
+  if (a === 'an exception the instruction can raise' && LOCKS.has(b)) return SUPPRESSED;
   if (kind === 'guest-execute') {
     if (a === 'running' && b === "operand's fixed part in guest memory") return RESET_REGISTERS;
     if (a === 'an instruction of the table') return NO_INSTRUCTION;
@@ -66,6 +73,8 @@ function impossibility(kind: ActionKind, a: string, b: string): string | undefin
 interface Built {
   readonly guest: 'running' | 'created' | 'none';
   readonly open: boolean;
+  /** The running guest's whole memory is under migration (mechanism 9). */
+  readonly migrating?: boolean;
   readonly action: (c: Cast, handed: Uint8Array) => Record<string, unknown>;
 }
 
@@ -86,6 +95,12 @@ function executeText(f: ReadonlySet<string>, reset: boolean): Uint8Array {
 
 /** The case in which exactly the guards `f` of `kind` fail (the pair's), or undefined when there is none. */
 export function buildCase(kind: ActionKind, f: ReadonlySet<string>): Built | undefined {
+  const built = buildUnlocked(kind, f);
+  return built === undefined ? undefined : { ...built, migrating: [...LOCKS].some((l) => f.has(l)) };
+}
+
+/** {@link buildCase} but for the write lock. */
+function buildUnlocked(kind: ActionKind, f: ReadonlySet<string>): Built | undefined {
   const names = guardsOf(kind).map((g) => g.name);
   for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
     if (f.has(names[i] ?? '') && f.has(names[j] ?? '') && impossibility(kind, names[i] ?? '', names[j] ?? '') !== undefined) return undefined;
@@ -136,6 +151,7 @@ export function* runBuilt(kind: ActionKind, failing: ReadonlySet<string>, seed: 
   if (built === undefined) return undefined;
   const c = yield* cast(seed);
   const handed = built.open ? yield* open(c) : zeros(128);
+  if (built.migrating === true) yield* migrating(c);
   const o = yield* sut.apply(built.action(c, handed));
   return { code: o.kind === 'accepted' ? 'accepted' : o.code };
 }
@@ -146,6 +162,7 @@ function* runPair(kind: ActionKind, a: string, b: string, seed: number): Calls<v
   if (built === undefined) return;
   const c = yield* cast(seed);
   const handed = built.open ? yield* open(c) : zeros(128);
+  if (built.migrating === true) yield* migrating(c);
   const first = guardsOf(kind).find((g) => g.name === a);
   if (first === undefined) throw new Error(`${kind} has no guard ${a}`);
   const seen = yield* views(c.running);

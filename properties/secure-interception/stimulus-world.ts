@@ -88,6 +88,15 @@ export function* cast(seed: number): Calls<Cast> {
   return { running, created, none: created + 7, size };
 }
 
+/**
+ * Starts a migration of the running guest's whole memory (mechanism 9): from then on every write
+ * into it is refused with AREA_LOCKED. The target named is no host: the stream is never received.
+ */
+export function* migrating(c: Cast): Calls<void> {
+  const start = { kind: 'migration-start', guest: c.running, first: 0, pages: c.size / PAGE_SIZE, target: zeros(32) };
+  yield* expectAccepted('REQ-MIGR-2', 'migration-start', yield* sut.apply(start), 'migrate the whole memory');
+}
+
 /** Opens the honest SERVICE CALL's interception; the register save area handed over. */
 export function* open(c: Cast): Calls<Uint8Array> {
   yield* expectAccepted('REQ-INTCP-2', 'guest-execute', yield* sut.apply({ kind: 'guest-execute', guest: c.running, text: SERVC }), 'the honest SERVICE CALL');

@@ -19,7 +19,7 @@ import { guardsOf, type ActionKind } from '../../model/platform/index.js';
 import { defineProperty } from '../property.js';
 import { expectAccepted, expectCode, holds, sut, type Calls } from '../sut-calls.js';
 import { blockInView, SCRATCH_PAGE } from './fixtures.js';
-import { cast, DIAG308, honestResume, open, SCCB_ADDRESS, SCCB_LENGTH, SERVC, SPX_ALIGNED, views, zeros, type Cast } from './stimulus-world.js';
+import { cast, DIAG308, honestResume, migrating, open, SCCB_ADDRESS, SCCB_LENGTH, SERVC, SPX_ALIGNED, views, zeros, type Cast } from './stimulus-world.js';
 
 export { STIMULUS_CONFIG } from './stimulus-world.js';
 
@@ -37,6 +37,8 @@ export interface Case {
   readonly action: (c: Cast, handed: Uint8Array) => Record<string, unknown>;
   /** Another way the same guard fails (the vectors take the first case of each guard only): what it varies. */
   readonly also?: string;
+  /** The running guest's memory is under migration (mechanism 9) when the action comes. */
+  readonly migrating?: true;
 }
 
 /** Every case: each guard of each kind, at least once. */
@@ -50,11 +52,13 @@ export const CASES: readonly Case[] = [
   { kind: 'guest-store', guard: 2, setup: 'running', action: (c) => ({ kind: 'guest-store', guest: c.created, address: 0n, bytes: zeros(2) }) },
   { kind: 'guest-store', guard: 3, setup: 'open', action: (c) => ({ kind: 'guest-store', guest: c.running, address: 0n, bytes: zeros(2) }) },
   { kind: 'guest-store', guard: 4, setup: 'running', action: (c) => ({ kind: 'guest-store', guest: c.running, address: BigInt(c.size - 1), bytes: zeros(2) }) },
+  { kind: 'guest-store', guard: 5, setup: 'running', migrating: true, action: (c) => ({ kind: 'guest-store', guest: c.running, address: 0n, bytes: zeros(2) }) },
   { kind: 'guest-store-registers', guard: 0, setup: 'running', action: (c) => ({ kind: 'guest-store-registers', guest: c.running, address: -1 }) },
   { kind: 'guest-store-registers', guard: 1, setup: 'running', action: (c) => ({ kind: 'guest-store-registers', guest: c.none, address: 0n }) },
   { kind: 'guest-store-registers', guard: 2, setup: 'running', action: (c) => ({ kind: 'guest-store-registers', guest: c.created, address: 0n }) },
   { kind: 'guest-store-registers', guard: 3, setup: 'open', action: (c) => ({ kind: 'guest-store-registers', guest: c.running, address: 0n }) },
   { kind: 'guest-store-registers', guard: 4, setup: 'running', action: (c) => ({ kind: 'guest-store-registers', guest: c.running, address: BigInt(c.size - 127) }) },
+  { kind: 'guest-store-registers', guard: 5, setup: 'running', migrating: true, action: (c) => ({ kind: 'guest-store-registers', guest: c.running, address: 0n }) },
   { kind: 'guest-execute', guard: 0, setup: 'running', action: (c) => ({ kind: 'guest-execute', guest: c.running, text: 'b2200034' }) },
   { kind: 'guest-execute', guard: 1, setup: 'running', action: (c) => ({ kind: 'guest-execute', guest: c.none, text: SERVC }) },
   { kind: 'guest-execute', guard: 2, setup: 'running', action: (c) => ({ kind: 'guest-execute', guest: c.created, text: SERVC }) },
@@ -116,6 +120,7 @@ export const CASES: readonly Case[] = [
     },
   },
   { kind: 'resume-guest', guard: 6, setup: 'open', action: (c, h) => ({ ...honestResume(c.running, h), data: zeros(SCCB_LENGTH + 1) }) },
+  { kind: 'resume-guest', guard: 7, setup: 'open', migrating: true, action: (c, h) => honestResume(c.running, h) },
 ];
 
 /** Runs one case: its state, its action, the code of its guard, and no view changed. */
@@ -123,6 +128,7 @@ function* runCase(k: Case, seed: number): Calls<void> {
   const c = yield* cast(seed);
   for (const a of k.before?.(c) ?? []) yield* expectAccepted('REQ-INTCP-1', a['kind'] as ActionKind, yield* sut.apply(a), `before ${k.kind}`);
   const handed = k.setup === 'open' ? yield* open(c) : zeros(128);
+  if (k.migrating === true) yield* migrating(c);
   const g = guardsOf(k.kind)[k.guard];
   if (g === undefined) throw new Error(`${k.kind} has no guard ${k.guard}`);
   const seen = yield* views(c.running);

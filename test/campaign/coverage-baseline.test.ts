@@ -13,7 +13,7 @@ const baseline = JSON.parse(readFileSync(path.join(PROJECT, 'docs/coverage-basel
 describe('coverage baseline', () => {
   it('names a reproducible campaign and lists deep states', () => {
     expect(baseline.command).toMatch(/^semodel campaign .*--runs \d+ .*--seed \d+/);
-    expect(baseline.phases).toEqual(['created', 'unpacking', 'verified', 'verify-failed', 'running']);
+    expect(baseline.phases).toEqual(['created', 'unpacking', 'verified', 'verify-failed', 'running', 'migrated']);
     expect(baseline.outcomes).toContain('verify NEP_MISMATCH');
     expect(baseline.outcomes).toContain('start accepted');
   });

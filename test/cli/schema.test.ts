@@ -90,7 +90,7 @@ describe('semodel schema', () => {
     expect(md).toContain('| `tweak` | `bytes[16]` | the page\'s XTS tweak |');
     expect(md).toContain('| `guest` | `id` | the new guest ID |');
     // Nested view fields are flattened, enum pipes escaped.
-    expect(md).toContain('| `guests[].phase` | `"created" \\| "unpacking" \\| "verified" \\| "verify-failed" \\| "running"` | lifecycle phase |');
+    expect(md).toContain('| `guests[].phase` | `"created" \\| "unpacking" \\| "verified" \\| "verify-failed" \\| "running" \\| "migrated"` | lifecycle phase |');
     expect(md).toContain('| `machines[].hostKeys` | `bytes[66][]` |');
     expect(md).toMatch(/Guards, in order: `MALFORMED_ACTION`, `GUEST_NOT_FOUND`, `INVALID_STATE`, `INVALID_LENGTH`, `ADDRESS_NOT_ALIGNED`/);
   });

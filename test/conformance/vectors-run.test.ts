@@ -270,7 +270,7 @@ describe('every faulty implementation of conformance/faulty fails the vectors', 
   it.each(FAULTY_NAMES)('%s fails a case of its mechanism, and the failure names its step', async (name) => {
     const faulty = faultyImplementation(name);
     if (faulty === undefined) throw new Error(`no faulty implementation ${name}`);
-    const v = vectorsOf(faulty.mechanism ?? 'image-unpack');
+    const v = vectorsOf(faulty.vectors ?? faulty.mechanism ?? 'image-unpack');
     const r = await runVectors(v.read, { open: async () => system(asAsync(faulty.system())), failFast: true });
     expect(r.failed, `${name}: ${faulty.description}`).toBe(1);
     expect(r.passed + r.failed + r.notRun).toBe(v.cases);

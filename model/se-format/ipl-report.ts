@@ -81,7 +81,7 @@ export function encodeIplReport(report: IplReport): Uint8Array {
 }
 
 /** The entries of the block at `at` of length `len`, `size` bytes each, read by `get`. */
-function entries<E>(b: Uint8Array, at: number, len: number, size: number, get: (at: number) => E): E[] {
+function entries<E>(at: number, len: number, size: number, get: (at: number) => E): E[] {
   const out: E[] = [];
   for (let e = at + BLOCK_HEADER; e + size <= at + len; e += size) out.push(get(e));
   return out;
@@ -99,11 +99,12 @@ export function decodeIplReport(b: Uint8Array): IplReport | null {
   const certificates: ReportCertificate[] = [];
   for (let at = LIST_HEADER; at + BLOCK_HEADER < end; ) {
     const len = readU32(b, at);
+    // A block shorter than its header would never advance the walk (the kernel would loop): it ends it.
     if (len < BLOCK_HEADER || at + len > end) break;
     if (b[at + 4] === RBT_COMPONENTS) {
-      components.push(...entries(b, at, len, COMPONENT_ENTRY, (e) => ({ addr: readU64(b, e), len: readU64(b, e + 8), flags: b[e + 16] ?? 0, certificateIndex: ((b[e + 22] ?? 0) << 8) | (b[e + 23] ?? 0) })));
+      components.push(...entries(at, len, COMPONENT_ENTRY, (e) => ({ addr: readU64(b, e), len: readU64(b, e + 8), flags: b[e + 16] ?? 0, certificateIndex: ((b[e + 22] ?? 0) << 8) | (b[e + 23] ?? 0) })));
     } else if (b[at + 4] === RBT_CERTIFICATES) {
-      certificates.push(...entries(b, at, len, CERTIFICATE_ENTRY, (e) => ({ addr: readU64(b, e), len: readU64(b, e + 8) })));
+      certificates.push(...entries(at, len, CERTIFICATE_ENTRY, (e) => ({ addr: readU64(b, e), len: readU64(b, e + 8) })));
     }
     at += len;
   }

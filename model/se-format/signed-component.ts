@@ -10,7 +10,7 @@
  */
 import { equalBytes } from '../core/bytes.js';
 import type { CryptoSuite, SignatureHash } from '../crypto/suite.js';
-import { splitSignature } from './appended-signature.js';
+import { splitSignature, type SplitSignature } from './appended-signature.js';
 import { readPkcs7, type Signer } from './pkcs7-signature.js';
 import type { TrustAnchor } from './x509-anchor.js';
 
@@ -50,6 +50,11 @@ function signerVerifies(suite: CryptoSuite, anchor: TrustAnchor, signer: Signer,
 export function checkComponent(suite: CryptoSuite, file: Uint8Array, anchors: readonly TrustAnchor[]): ComponentVerdict {
   const split = splitSignature(file);
   if (typeof split === 'string') return { verdict: 'reject', failedCheck: split };
+  return checkSplit(suite, split, anchors);
+}
+
+/** The kernel's verdict on a file whose trailer passed: the PKCS#7, the trust lookup, the signature. */
+export function checkSplit(suite: CryptoSuite, split: SplitSignature, anchors: readonly TrustAnchor[]): ComponentVerdict {
   const signers = readPkcs7(split.pkcs7);
   if (typeof signers === 'string') return { verdict: 'reject', failedCheck: signers };
   let found: { anchor: number; hash: SignatureHash } | null = null;

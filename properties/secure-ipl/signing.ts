@@ -1,0 +1,109 @@
+/**
+ * Signing for the secure-IPL properties and tests: deterministic ECDSA P-256 keys (the private
+ * scalar from a name, no randomness), their self-signed certificates, and appended signatures as
+ * the kernel's sign-file makes them (detached CMS, no certificates, no signed attributes, signer
+ * by issuer and serial), all built with pkijs. The certificates' own signatures are real but no
+ * one checks them: the kernel's rules trust an anchor as it is.
+ * @module
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { p256 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '../../model/core/bytes.js';
+import { appendSignature, SIGNATURE_MAGIC, TRAILER_OVERHEAD } from '../../model/se-format/appended-signature.js';
+
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const OID_P256 = '1.2.840.10045.3.1.7';
+const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
+const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+const OID_DATA = '1.2.840.113549.1.7.1';
+const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+
+/** A signing key and its certificate. */
+export interface SigningKey {
+  readonly name: string;
+  readonly privateKey: Uint8Array;
+  /** The self-signed certificate, DER. */
+  readonly certificate: Uint8Array;
+  /** Its issuer (= subject) and serial, for the signer identifier. */
+  readonly issuer: pkijs.RelativeDistinguishedNames;
+  readonly serial: Uint8Array;
+}
+
+function nameOf(cn: string): pkijs.RelativeDistinguishedNames {
+  return new pkijs.RelativeDistinguishedNames({
+    typesAndValues: [
+      new pkijs.AttributeTypeAndValue({ type: '2.5.4.10', value: new asn1js.Utf8String({ value: 'semodel properties' }) }),
+      new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: cn }) }),
+    ],
+  });
+}
+
+/** An ECDSA P-256 signature over SHA-256 of `message`, DER `SEQUENCE { r, s }`. */
+function ecdsaDer(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
+  return p256.sign(sha256(message), privateKey, { prehash: false, format: 'der' });
+}
+
+/**
+ * The key named `name`: private scalar SHA-256("semodel/secure-ipl/<name>"), certificate subject
+ * and issuer CN `cn` (two keys may share it, as the vectors' untrusted key shares the trusted
+ * one's), serial from the name.
+ */
+export function signingKey(name: string, cn = 'semodel IPL signing key'): SigningKey {
+  const privateKey = sha256(utf8ToBytes(`semodel/secure-ipl/${name}`));
+  const serial = sha256(utf8ToBytes(`semodel/secure-ipl/serial/${name}`)).slice(0, 16);
+  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
+  const cert = new pkijs.Certificate();
+  cert.version = 2;
+  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  cert.issuer = nameOf(cn);
+  cert.subject = nameOf(cn);
+  // Fixed dates, never the clock: the kernel's rules do not read them.
+  cert.notBefore = new pkijs.Time({ type: 0, value: new Date(Date.UTC(2026, 0, 1)) });
+  cert.notAfter = new pkijs.Time({ type: 1, value: new Date(Date.UTC(2126, 0, 1)) });
+  cert.subjectPublicKeyInfo = new pkijs.PublicKeyInfo({
+    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_EC_PUBLIC_KEY, algorithmParams: new asn1js.ObjectIdentifier({ value: OID_P256 }) }),
+    subjectPublicKey: new asn1js.BitString({ valueHex: p256.getPublicKey(privateKey, false) }),
+  });
+  cert.signature = new pkijs.AlgorithmIdentifier({ algorithmId: OID_ECDSA_SHA256 });
+  cert.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OID_ECDSA_SHA256 });
+  const tbs = new Uint8Array(cert.encodeTBS().toBER());
+  cert.tbsView = tbs;
+  cert.signatureValue = new asn1js.BitString({ valueHex: ecdsaDer(privateKey, tbs) });
+  return { name, privateKey, certificate: new Uint8Array(cert.toSchema().toBER()), issuer: cert.issuer, serial };
+}
+
+/** The PKCS#7 sign-file would append to `data` with `key` (`sign-file sha256`, an EC key). */
+export function pkcs7Of(key: SigningKey, data: Uint8Array): Uint8Array {
+  const signer = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: key.issuer, serialNumber: new asn1js.Integer({ valueHex: key.serial }) }),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_ECDSA_SHA256 }),
+    signature: new asn1js.OctetString({ valueHex: ecdsaDer(key.privateKey, data) }),
+  });
+  const signed = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 })],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
+    signerInfos: [signer],
+  });
+  const ci = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signed.toSchema(true) });
+  return new Uint8Array(ci.toSchema().toBER());
+}
+
+/** The appended signature (PKCS#7 ‖ info block ‖ magic) of `data` by `key`. */
+export function trailerOf(key: SigningKey, data: Uint8Array): Uint8Array {
+  return appendSignature(new Uint8Array(0), pkcs7Of(key, data));
+}
+
+/** The signed file: `data` followed by its appended signature. */
+export function signedFile(key: SigningKey, data: Uint8Array): Uint8Array {
+  return appendSignature(data, pkcs7Of(key, data));
+}
+
+/** True when `trailer` has the shape of an appended signature (for fixtures that check their own output). */
+export function isTrailer(trailer: Uint8Array): boolean {
+  return trailer.length > TRAILER_OVERHEAD && trailer.subarray(trailer.length - SIGNATURE_MAGIC.length).every((b, i) => b === SIGNATURE_MAGIC[i]);
+}

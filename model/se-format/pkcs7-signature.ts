@@ -90,7 +90,7 @@ function signerOf(si: pkijs.SignerInfo, version: number): Signer | null {
 /** The SignedData inside the ContentInfo, or null when it is not one pkijs can read. */
 function signedDataOf(der: Uint8Array): pkijs.SignedData | null {
   // The decoder ignores bytes after the top-level ContentInfo, as the kernel's does.
-  const asn1 = asn1js.fromBER(der);
+  const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
   if (asn1.offset === -1) return null;
   try {
     const ci = new pkijs.ContentInfo({ schema: asn1.result });

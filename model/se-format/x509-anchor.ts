@@ -59,7 +59,7 @@ function keyOf(spki: pkijs.PublicKeyInfo): CertificateKey | null {
 
 /** Reads a DER X.509 certificate as a trust anchor; a message when it does not decode. */
 export function readTrustAnchor(der: Uint8Array): TrustAnchor | string {
-  const asn1 = asn1js.fromBER(der);
+  const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
   if (asn1.offset === -1) return `not DER: ${asn1.result.error}`;
   let cert: pkijs.Certificate;
   try {

@@ -74,9 +74,24 @@ export function signingKey(name: string, cn = 'semodel IPL signing key'): Signin
   return { name, privateKey, certificate: new Uint8Array(cert.toSchema().toBER()), issuer: cert.issuer, serial };
 }
 
-/** The PKCS#7 sign-file would append to `data` with `key` (`sign-file sha256`, an EC key). */
-export function pkcs7Of(key: SigningKey, data: Uint8Array): Uint8Array {
+/**
+ * The PKCS#7 sign-file would append to `data` with `key` (`sign-file sha256`, an EC key); with
+ * `attributes`, the signed attributes `openssl cms -sign` adds (contentType, messageDigest),
+ * which the kernel refuses for module signatures.
+ */
+export function pkcs7Of(key: SigningKey, data: Uint8Array, options: { readonly attributes?: boolean } = {}): Uint8Array {
+  const signedAttrs =
+    options.attributes === true
+      ? new pkijs.SignedAndUnsignedAttributes({
+          type: 0,
+          attributes: [
+            new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
+            new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
+          ],
+        })
+      : undefined;
   const signer = new pkijs.SignerInfo({
+    ...(signedAttrs === undefined ? {} : { signedAttrs }),
     version: 1,
     sid: new pkijs.IssuerAndSerialNumber({ issuer: key.issuer, serialNumber: new asn1js.Integer({ valueHex: key.serial }) }),
     digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 }),

@@ -31,8 +31,8 @@ const CHECK_CODES: Readonly<Record<ComponentCheck, IplCode>> = {
   magic: 'SIGNATURE_MAGIC',
   'sig-len': 'SIGNATURE_SIG_LEN',
   'info-block': 'SIGNATURE_INFO_BLOCK',
-  'pkcs7-parse': 'SIGNATURE_PKCS7_PARSE',
-  'pkcs7-usage': 'SIGNATURE_PKCS7_USAGE',
+  'pkcs7-parse': 'SIGNATURE_PARSE',
+  'pkcs7-usage': 'SIGNATURE_USAGE',
   'untrusted-key': 'SIGNATURE_UNTRUSTED_KEY',
   signature: 'SIGNATURE_INVALID',
 };
@@ -93,7 +93,7 @@ export function layoutCode(components: readonly IplComponent[], psw: bigint, mem
   const kernel = components.find((c) => c.kind === 'kernel');
   if (kernel?.address !== KERNEL_ADDRESS || psw !== DEFAULT_PSW) return 'INVALID_LOAD_ADDRESS';
   const stage3 = components.find((c) => c.kind === 'stage3');
-  if (stage3?.address !== STAGE3_ADDRESS || stage3.data.length > STAGE3_MAX) return 'STAGE3_PLACEMENT';
+  if (stage3?.address !== STAGE3_ADDRESS || stage3.data.length > STAGE3_MAX) return 'LOADER_PLACEMENT';
   if (components.some((c) => c.address + BigInt(c.data.length) > memory)) return 'OUT_OF_MEMORY';
   const spans = components.map((c) => [c.address, c.address + BigInt(c.data.length)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   if (spans.some((s, i) => i > 0 && s[0] < (spans[i - 1]?.[1] ?? 0n))) return 'COMPONENTS_OVERLAP';

@@ -50,7 +50,7 @@ function change(list: readonly IplComponent[], edit: Edit, pick: number, bit: nu
     }
     case 'address': {
       // Stage 3 and the kernel have fixed addresses; the parmline is moved onto stage 3, the initrd past the storage.
-      const moved: Record<IplComponent['kind'], [bigint, IplCode]> = { stage3: [c.address + 0x1000n, 'STAGE3_PLACEMENT'], kernel: [c.address + 0x1000n, 'NO_DESIGNATED_COMPONENT'], parmline: [0xa000n, 'COMPONENTS_OVERLAP'], initrd: [IPL_MEMORY, 'OUT_OF_MEMORY'] };
+      const moved: Record<IplComponent['kind'], [bigint, IplCode]> = { stage3: [c.address + 0x1000n, 'LOADER_PLACEMENT'], kernel: [c.address + 0x1000n, 'NO_DESIGNATED_COMPONENT'], parmline: [0xa000n, 'COMPONENTS_OVERLAP'], initrd: [IPL_MEMORY, 'OUT_OF_MEMORY'] };
       const [address, code] = moved[c.kind];
       return { components: at(list, i, { ...c, address }), code };
     }
@@ -80,7 +80,7 @@ export const anyChangeHalts = defineProperty({
   name: 'any-change-halts',
   requirements: ['REQ-IPL-2', 'REQ-IPL-3', 'REQ-IPL-4', 'REQ-IPL-5', 'REQ-IPL-6'],
   statement:
-    "Changing a correctly signed, well-formed load by one bit of a component's data (SIGNATURE_INVALID) or of its signature's last 104 bytes (the check of the part hit: magic, sig_len, info block, the signature value), by moving a component (stage 3: STAGE3_PLACEMENT; kernel: NO_DESIGNATED_COMPONENT; parmline onto stage 3: COMPONENTS_OVERLAP; initrd past the storage: OUT_OF_MEMORY), by a PSW mask bit (INVALID_LOAD_ADDRESS), by swapping two components (COMPONENT_ORDER), omitting stage 3 or the kernel (COMPONENT_MISSING), or duplicating or adding one (COMPONENT_DUPLICATE) halts it with that code.",
+    "Changing a correctly signed, well-formed load by one bit of a component's data (SIGNATURE_INVALID) or of its signature's last 104 bytes (the check of the part hit: magic, sig_len, info block, the signature value), by moving a component (stage 3: LOADER_PLACEMENT; kernel: NO_DESIGNATED_COMPONENT; parmline onto stage 3: COMPONENTS_OVERLAP; initrd past the storage: OUT_OF_MEMORY), by a PSW mask bit (INVALID_LOAD_ADDRESS), by swapping two components (COMPONENT_ORDER), omitting stage 3 or the kernel (COMPONENT_MISSING), or duplicating or adding one (COMPONENT_DUPLICATE) halts it with that code.",
   arbitrary: fc.record({ input: loadInput, edit: fc.constantFrom(...EDITS), pick: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), bit: fc.nat(7) }),
   *run({ input, edit, pick, bit }) {
     yield* sut.reset(IPL_CONFIG);

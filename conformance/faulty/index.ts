@@ -21,6 +21,7 @@ import {
 } from './request-controls-faults.js';
 import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, destroyKeepingQueues, resetKeepingSession, sessionLeakingViews } from './hsm-faults.js';
 import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
+import { iplEnteringUnsigned, iplTrustingAnyKey } from './ipl-faults.js';
 import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
 
 /** One faulty implementation: what is wrong with it, and a fresh instance. */
@@ -99,6 +100,8 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'reset-keeps-session': variant('reset-keeps-session', "ap-reset releases the queue but leaves its HSM in the old guest's session: the next guest is answered in it (REQ-HSM-11).", { handlers: { 'ap-reset': resetKeepingSession } }, 'hsm-binding'),
   'destroy-keeps-queues': variant('destroy-keeps-queues', 'destroy-guest removes the guest but leaves its AP queues bound to it (REQ-HSM-12).', { handlers: { 'destroy-guest': destroyKeepingQueues } }, 'hsm-binding'),
   'associate-without-secret': variant('associate-without-secret', 'ap-associate logs in with zeros at an index that holds no association secret (REQ-HSM-6).', { handlers: { 'ap-associate': associateWithoutSecret } }, 'hsm-binding'),
+  'ipl-trusts-any-key': variant('ipl-trusts-any-key', 'ipl takes a signature by a key no trusted certificate names as verified: the load continues (REQ-IPL-3).', { handlers: { ipl: iplTrustingAnyKey } }, 'secure-ipl'),
+  'ipl-enters-unsigned': variant('ipl-enters-unsigned', 'ipl skips the additional verification: the load continues into an unsigned kernel (REQ-IPL-4).', { handlers: { ipl: iplEnteringUnsigned } }, 'secure-ipl'),
   'dump-without-pcf': variant('dump-without-pcf', 'dump-init dumps a guest whose image has PCF bit 34 clear, as if the bit were set (REQ-DUMP-2).', { handlers: { 'dump-init': dumpIgnoringPcf } }, 'secure-dump'),
   'plaintext-page-in-dump': variant('plaintext-page-in-dump', "dump-storage-state writes the chunk's first encrypted page into the dump unencrypted (REQ-DUMP-8).", { handlers: { 'dump-storage-state': dumpWithPlaintextPage } }, 'secure-dump'),
   'reused-dump-key': variant('reused-dump-key', "dump-init derives a dump's keys from the guest's ID instead of drawing them: every dump of a guest has the same keys (REQ-DUMP-4).", { handlers: { 'dump-init': dumpReusingKeys } }, 'secure-dump'),

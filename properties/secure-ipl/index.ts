@@ -7,12 +7,12 @@ import type { ModelProperty } from '../property.js';
 import { reportFlagsExact, wellFormedContinues } from './continues.js';
 import { continueImpliesStages } from './stages.js';
 import { iplGuards } from './stimulus.js';
-import { anyChangeHalts, untrustedKeyHalts } from './tamper.js';
+import { anyChangeHalts, unsignedEntryHalts, untrustedKeyHalts } from './tamper.js';
 
 export { ACCEPTED_PATH, scenarioLabels, STIMULUS_CONFIG, STIMULUS_KINDS } from './stimulus.js';
 
 /** Every secure-IPL property. */
-export const secureIplProperties: readonly ModelProperty<unknown>[] = [iplGuards, wellFormedContinues, anyChangeHalts, untrustedKeyHalts, continueImpliesStages, reportFlagsExact];
+export const secureIplProperties: readonly ModelProperty<unknown>[] = [iplGuards, wellFormedContinues, anyChangeHalts, untrustedKeyHalts, unsignedEntryHalts, continueImpliesStages, reportFlagsExact];
 
 /** The stimulus properties with the fixed input the vectors harvest their cases from (one run each). */
 export const STIMULI: readonly { readonly property: ModelProperty<{ seed: number; order: number }>; readonly input: { seed: number; order: number } }[] = [{ property: iplGuards, input: { seed: 0, order: 0 } }];

@@ -116,3 +116,22 @@ export const untrustedKeyHalts = defineProperty({
     yield* expectCode('ipl', yield* sut.apply(iplAction(changed)), 'SIGNATURE_UNTRUSTED_KEY', `the ${c.kind} signed by the untrusted key`);
   },
 });
+
+/** REQ-IPL-4: the component the load PSW enters must be signed. */
+export const unsignedEntryHalts = defineProperty({
+  mechanism: 'secure-ipl',
+  name: 'unsigned-entry-halts',
+  requirements: ['REQ-IPL-4'],
+  statement:
+    'A well-formed load whose kernel, the component the load PSW enters, carries no signature halts with DESIGNATED_UNSIGNED, whichever other components are signed; one whose PSW enters no component halts with NO_DESIGNATED_COMPONENT.',
+  arbitrary: fc.record({ input: loadInput, unsignAll: fc.boolean(), nowhere: fc.boolean() }),
+  *run({ input, unsignAll, nowhere }) {
+    yield* sut.reset(IPL_CONFIG);
+    const list = wellFormedComponents(input).map((c) => (c.kind === 'kernel' || (unsignAll && c.kind !== 'stage3') ? { ...c, signature: null } : c));
+    if (nowhere) {
+      yield* expectCode('ipl', yield* sut.apply(iplAction(wellFormedComponents(input), { psw: 0x0008000080000000n | 0x7ff0000n })), 'NO_DESIGNATED_COMPONENT', 'the PSW enters no component');
+      return;
+    }
+    yield* expectCode('ipl', yield* sut.apply(iplAction(list)), 'DESIGNATED_UNSIGNED', 'the kernel unsigned');
+  },
+});

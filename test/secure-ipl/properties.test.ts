@@ -23,6 +23,7 @@ describe('secure-ipl properties', () => {
       'well-formed-load-continues',
       'any-change-halts',
       'untrusted-key-halts',
+      'unsigned-entry-halts',
       'continue-implies-all-stages',
       'report-flags-exact',
     ]);

@@ -145,7 +145,8 @@ export const iplGuards = defineProperty({
     for (const s of list) {
       yield* sut.reset(STIMULUS_CONFIG);
       const before = yield* seen();
-      yield* expectCode('ipl', yield* sut.apply(draftOf(base, s)), expectedCode(s), labelOf(s));
+      // The context names the label, the setup and the failing guards, as the vectors read them (conformance/vectors/cases.ts).
+      yield* expectCode('ipl', yield* sut.apply(draftOf(base, s)), expectedCode(s), `${labelOf(s)}; in a well-formed signed load, failing: ${s.failing.join(', ')}`);
       yield* holds('REQ-PLATFORM-7', (yield* seen()) === before, `${labelOf(s)}: the halted load changed what the hypervisor sees`);
     }
   },

@@ -80,14 +80,18 @@ export const anyChangeHalts = defineProperty({
   name: 'any-change-halts',
   requirements: ['REQ-IPL-2', 'REQ-IPL-3', 'REQ-IPL-4', 'REQ-IPL-5', 'REQ-IPL-6'],
   statement:
-    "Changing a correctly signed, well-formed load by one bit of a component's data (SIGNATURE_INVALID) or of its signature's last 104 bytes (the check of the part hit: magic, sig_len, info block, the signature value), by moving a component (stage 3: LOADER_PLACEMENT; kernel: NO_DESIGNATED_COMPONENT; parmline onto stage 3: COMPONENTS_OVERLAP; initrd past the storage: OUT_OF_MEMORY), by a PSW mask bit (INVALID_LOAD_ADDRESS), by swapping two components (COMPONENT_ORDER), omitting stage 3 or the kernel (COMPONENT_MISSING), or duplicating or adding one (COMPONENT_DUPLICATE) halts it with that code.",
-  arbitrary: fc.record({ input: loadInput, edit: fc.constantFrom(...EDITS), pick: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), bit: fc.nat(7) }),
-  *run({ input, edit, pick, bit }) {
-    yield* sut.reset(IPL_CONFIG);
+    "Changing a correctly signed, well-formed load (each of these edits, every run) by one bit of a component's data (SIGNATURE_INVALID) or of its signature's last 104 bytes (the check of the part hit: magic, sig_len, info block, the signature value), by moving a component (stage 3: LOADER_PLACEMENT; kernel: NO_DESIGNATED_COMPONENT; parmline onto stage 3: COMPONENTS_OVERLAP; initrd past the storage: OUT_OF_MEMORY), by a PSW mask bit (INVALID_LOAD_ADDRESS), by swapping two components (COMPONENT_ORDER), omitting stage 3 or the kernel (COMPONENT_MISSING), or duplicating or adding one (COMPONENT_DUPLICATE) halts it with that code.",
+  arbitrary: fc.record({ input: loadInput, pick: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), bit: fc.nat(7) }),
+  *run({ input, pick, bit }) {
     const list = wellFormedComponents({ ...input, parmline: true, initrd: true });
-    const c = change(list, edit, pick, bit);
-    const out = yield* sut.apply(iplAction(c.components, c.psw === undefined ? {} : { psw: c.psw }));
-    yield* expectCode('ipl', out, c.code, `edit ${edit}`);
+    // Every edit each run, and the address edit on each of the four components.
+    const runs = EDITS.flatMap((e): [Edit, number][] => (e === 'address' ? list.map((_, k): [Edit, number] => [e, (k + 0.5) / list.length]) : [[e, pick]]));
+    for (const [edit, at] of runs) {
+      yield* sut.reset(IPL_CONFIG);
+      const c = change(list, edit, at, bit);
+      const out = yield* sut.apply(iplAction(c.components, c.psw === undefined ? {} : { psw: c.psw }));
+      yield* expectCode('ipl', out, c.code, `edit ${edit}`);
+    }
   },
 });
 

@@ -17,6 +17,7 @@ export default defineConfig({
       'test/hsm-binding/**/*.test.ts',
       'test/secure-dump/**/*.test.ts',
       'test/secure-interception/**/*.test.ts',
+      'test/secure-ipl/**/*.test.ts',
       'test/platform/**/*.test.ts',
       'test/properties/**/*.test.ts',
     ],

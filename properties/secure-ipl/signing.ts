@@ -74,35 +74,59 @@ export function signingKey(name: string, cn = 'semodel IPL signing key'): Signin
   return { name, privateKey, certificate: new Uint8Array(cert.toSchema().toBER()), issuer: cert.issuer, serial };
 }
 
+/** Deviations from sign-file's PKCS#7, for the tests of the kernel's rules. */
+export interface Pkcs7Options {
+  /** Signed attributes contentType and messageDigest (`openssl cms -sign` without -noattr). */
+  readonly attributes?: boolean;
+  /** Only messageDigest among the signed attributes (the parser wants contentType too). */
+  readonly digestOnly?: boolean;
+  /** SMIMECapabilities among the signed attributes (refused outside Authenticode). */
+  readonly smimeCapabilities?: boolean;
+  readonly signedDataVersion?: number;
+  readonly signerVersion?: number;
+  /** The content inside instead of detached. */
+  readonly eContent?: boolean;
+  readonly eContentType?: string;
+  readonly digestOid?: string;
+  readonly signatureOid?: string;
+  /** The signer by subjectKeyIdentifier (these bytes) instead of issuer and serial. */
+  readonly skid?: Uint8Array;
+  /** More SignerInfos after the first (each as `pkcs7Of` makes it for that key). */
+  readonly alsoSignedBy?: readonly SigningKey[];
+}
+
+/** The SignerInfo of `key` over `data` as `options` say. */
+function signerInfoOf(key: SigningKey, data: Uint8Array, options: Pkcs7Options): pkijs.SignerInfo {
+  const attributes = [
+    ...(options.digestOnly === true ? [] : [new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] })]),
+    new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
+    ...(options.smimeCapabilities === true ? [new pkijs.Attribute({ type: '1.2.840.113549.1.9.15', values: [new asn1js.Sequence({ value: [] })] })] : []),
+  ];
+  const withAttributes = options.attributes === true || options.digestOnly === true || options.smimeCapabilities === true;
+  return new pkijs.SignerInfo({
+    version: options.signerVersion ?? (options.skid === undefined ? 1 : 3),
+    sid: options.skid === undefined ? new pkijs.IssuerAndSerialNumber({ issuer: key.issuer, serialNumber: new asn1js.Integer({ valueHex: key.serial }) }) : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: options.skid }),
+    ...(withAttributes ? { signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }) } : {}),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: options.digestOid ?? OID_SHA256 }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: options.signatureOid ?? OID_ECDSA_SHA256 }),
+    signature: new asn1js.OctetString({ valueHex: ecdsaDer(key.privateKey, data) }),
+  });
+}
+
 /**
  * The PKCS#7 sign-file would append to `data` with `key` (`sign-file sha256`, an EC key); with
  * `attributes`, the signed attributes `openssl cms -sign` adds (contentType, messageDigest),
  * which the kernel refuses for module signatures.
  */
-export function pkcs7Of(key: SigningKey, data: Uint8Array, options: { readonly attributes?: boolean } = {}): Uint8Array {
-  const signedAttrs =
-    options.attributes === true
-      ? new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
-          ],
-        })
-      : undefined;
-  const signer = new pkijs.SignerInfo({
-    ...(signedAttrs === undefined ? {} : { signedAttrs }),
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: key.issuer, serialNumber: new asn1js.Integer({ valueHex: key.serial }) }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_ECDSA_SHA256 }),
-    signature: new asn1js.OctetString({ valueHex: ecdsaDer(key.privateKey, data) }),
-  });
+export function pkcs7Of(key: SigningKey, data: Uint8Array, options: Pkcs7Options = {}): Uint8Array {
   const signed = new pkijs.SignedData({
-    version: 1,
+    version: options.signedDataVersion ?? (options.skid === undefined ? 1 : 3),
     digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-    signerInfos: [signer],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: options.eContentType ?? OID_DATA,
+      ...(options.eContent === true ? { eContent: new asn1js.OctetString({ valueHex: data }) } : {}),
+    }),
+    signerInfos: [signerInfoOf(key, data, options), ...(options.alsoSignedBy ?? []).map((k) => signerInfoOf(k, data, {}))],
   });
   const ci = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signed.toSchema(true) });
   return new Uint8Array(ci.toSchema().toBER());

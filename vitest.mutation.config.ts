@@ -18,6 +18,8 @@ export default defineConfig({
       'test/secure-dump/**/*.test.ts',
       'test/secure-interception/**/*.test.ts',
       'test/startup-order/**/*.test.ts',
+      'test/secure-ipl/**/*.test.ts',
+      'test/migration/**/*.test.ts',
       'test/platform/**/*.test.ts',
       'test/properties/**/*.test.ts',
     ],

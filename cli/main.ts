@@ -53,8 +53,11 @@ Commands:
   semodel dump create --memory MEM.bin --cpus CPUS.json [--page-states STATES.json] (--cck F | --owner-key PEM) [--seed N] -o DUMP.elf
   semodel dump open DUMP.elf (--cck F | --owner-key PEM) -o MEMORY.bin [--json]
       secure-guest dumps: the real zgetdump format or the seed mode; open one as its owner
+  semodel ipl check-component FILE --trusted CERT [--trusted CERT]... [--json]
+  semodel ipl run --component KIND=FILE[@ADDR] [--component ...]... --trusted CERT... [--psw HEX] [--json]
+      secure IPL of signed components: the kernel's verdict on one signed file; a whole IPL with its report
 
-Run 'semodel <command> --help' (or 'semodel image|attest|secret|dump <command> --help') for a command's options;
+Run 'semodel <command> --help' (or 'semodel image|attest|secret|dump|ipl <command> --help') for a command's options;
 'semodel --version' (or -V) prints the version.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
@@ -99,6 +102,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return (await import('./secret.js')).secretCommand(rest, io);
       case 'dump':
         return (await import('./dump.js')).dumpCommand(rest, io);
+      case 'ipl':
+        return (await import('./ipl.js')).iplCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

@@ -15,6 +15,7 @@ import * as start from '../../properties/startup-order/index.js';
 import * as dump from '../../properties/secure-dump/index.js';
 import * as intcp from '../../properties/secure-interception/index.js';
 import * as migr from '../../properties/migration/index.js';
+import * as ipl from '../../properties/secure-ipl/index.js';
 
 /** One stimulus property run with a fixed input: `() => property.run(input, undefined)`. */
 export type StimulusRun = () => Calls<unknown>;
@@ -67,8 +68,16 @@ const DUMP_ACCEPTED: Readonly<Partial<Record<ActionKind, RequirementId>>> = {
   'dump-complete': 'REQ-DUMP-7',
 };
 
-/** The sources of the mechanisms after image-unpack, in the order of the platform's mechanisms. */
+/** The sources of the mechanisms but image-unpack (which has its own), in the order of the platform's mechanisms. */
 export const CASE_SOURCES: readonly CaseSource[] = [
+  {
+    mechanism: 'secure-ipl',
+    config: ipl.STIMULUS_CONFIG,
+    kinds: ipl.STIMULUS_KINDS,
+    stimuli: ipl.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: ipl.ACCEPTED_PATH,
+    acceptedRequirement: { ipl: 'REQ-IPL-7' },
+  },
   {
     mechanism: 'request-controls',
     config: ctrl.STIMULUS_CONFIG,

@@ -1,16 +1,20 @@
 /**
  * The default crypto suite, built on @noble/ciphers, @noble/curves and @noble/hashes: pure
  * JavaScript, audited, the same on every host. @noble/ciphers has no XTS; it is built here on
- * noble's AES core (see ./xts.ts).
+ * noble's AES core (see ./xts.ts). noble has no RSA: `certificateVerify` of an RSA key (the
+ * appended signatures of secure IPL) is delegated to node:crypto; ECDSA stays noble's.
  * @module
  */
 import { gcm, unsafe } from '@noble/ciphers/aes.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { p256, p521 } from '@noble/curves/nist.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { equalBytes } from '@noble/curves/utils.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { createRequire } from 'node:module';
+import type * as NodeCrypto from 'node:crypto';
 import { concatBytes } from '@noble/hashes/utils.js';
 import {
   CURVE_FIELD_BYTES,
@@ -20,12 +24,34 @@ import {
   type EcPoint,
   type HashName,
   type Sealed,
+  type SignatureHash,
 } from './suite.js';
 import { lazyDigest, type MutableHash } from './lazy-digest.js';
 import { splitXtsKey, xts, type WordBlockFn, type XtsKeySchedule } from './xts.js';
 
 const HASHES = { sha256, sha512 } as const;
 const CURVES = { p256, p521 } as const;
+const SIGNATURE_HASHES_NOBLE = { sha1, sha224, sha256, sha384, sha512 } as const satisfies Record<SignatureHash, unknown>;
+const SIGNATURE_CURVES = { p256, p384 } as const;
+
+// noble has no RSA: RSA PKCS#1 v1.5 verification is delegated to node:crypto, loaded on first
+// use (a builtin module, so the suite still loads without it where RSA is never verified).
+const requireNode = createRequire(import.meta.url);
+let nodeCrypto: typeof NodeCrypto | undefined;
+
+/** RSA PKCS#1 v1.5 verification through node:crypto (see above); false for a key that does not decode. */
+function rsaVerify(spki: Uint8Array, hash: SignatureHash, message: Uint8Array, signature: Uint8Array): boolean {
+  nodeCrypto ??= requireNode('node:crypto') as typeof NodeCrypto;
+  try {
+    const key = nodeCrypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    // The kernel (and OpenSSL) take only a signature exactly as long as the modulus.
+    if (key.asymmetricKeyType !== 'rsa' || signature.length !== Math.ceil(bits / 8)) return false;
+    return nodeCrypto.verify(hash, message, key, signature);
+  } catch {
+    return false; // a SubjectPublicKeyInfo node cannot read
+  }
+}
 
 type NobleSha512 = ReturnType<typeof sha512.create>;
 
@@ -171,6 +197,15 @@ export const nobleSuite: CryptoSuite = {
       return ed25519.verify(signature, message, publicKey);
     } catch {
       return false;
+    }
+  },
+  certificateVerify(key, hash, message, signature) {
+    if (key.kind === 'rsa') return rsaVerify(key.spki, hash, message, signature);
+    try {
+      const digest = SIGNATURE_HASHES_NOBLE[hash](message);
+      return SIGNATURE_CURVES[key.curve].verify(signature, digest, key.point, { prehash: false, lowS: false, format: 'der' });
+    } catch {
+      return false; // a point off the curve or a signature that is not DER
     }
   },
 };

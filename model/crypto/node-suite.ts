@@ -50,6 +50,7 @@ import {
   type EcPoint,
   type HashName,
   type Sealed,
+  type SignatureHash,
 } from './suite.js';
 import { checkXtsInput, splitXtsKey, xts, type WordBlockFn, type XtsKeySchedule } from './xts.js';
 
@@ -409,4 +410,21 @@ export const nodeSuite: CryptoSuite = {
       return false;
     }
   },
+  certificateVerify(key, hash, message, signature) {
+    return certificateVerifyNode(key.spki, key.kind, hash, message, signature);
+  },
 };
+
+/** RSA PKCS#1 v1.5 or ECDSA (DER signature) verification of a SubjectPublicKeyInfo's key; false for a key that does not decode. */
+function certificateVerifyNode(spki: Uint8Array, kind: 'rsa' | 'ec', hash: SignatureHash, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    if (kind === 'ec') return key.asymmetricKeyType === 'ec' && nodeVerify(hash, message, { key, dsaEncoding: 'der' }, signature);
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    // The kernel (and OpenSSL) take only a signature exactly as long as the modulus.
+    if (key.asymmetricKeyType !== 'rsa' || signature.length !== Math.ceil(bits / 8)) return false;
+    return nodeVerify(hash, message, key, signature);
+  } catch {
+    return false; // a SubjectPublicKeyInfo OpenSSL cannot read
+  }
+}

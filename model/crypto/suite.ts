@@ -49,6 +49,21 @@ export interface DigestState {
   digest(): Uint8Array;
 }
 
+/** The hashes a real signature may name (the PKCS#7 digest algorithms the kernel accepts for module signatures). */
+export type SignatureHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+/** Every {@link SignatureHash}. */
+export const SIGNATURE_HASHES = ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const satisfies readonly SignatureHash[];
+
+/**
+ * The public key of an X.509 certificate, as a real signature format verifies with it: its DER
+ * SubjectPublicKeyInfo and what kind of key that holds, RSA or ECDSA on P-256/P-384 (with the
+ * SEC1 point of the BIT STRING, for a suite that does not read SubjectPublicKeyInfo).
+ */
+export type CertificateKey =
+  | { readonly kind: 'rsa'; readonly spki: Uint8Array }
+  | { readonly kind: 'ec'; readonly curve: 'p256' | 'p384'; readonly point: Uint8Array; readonly spki: Uint8Array };
+
 /** Everything cryptographic the model needs. */
 export interface CryptoSuite {
   /** `noble` or `node`, for reports and benchmarks. */
@@ -102,4 +117,10 @@ export interface CryptoSuite {
   ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array;
   /** Ed25519 verification. */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Verifies a certificate key's signature over `hash(message)`: RSA PKCS#1 v1.5 (the signature
+   * exactly as long as the modulus) or ECDSA with the signature DER `SEQUENCE { r, s }` (any s).
+   * False for a key that does not decode, never an exception.
+   */
+  certificateVerify(key: CertificateKey, hash: SignatureHash, message: Uint8Array, signature: Uint8Array): boolean;
 }

@@ -47,13 +47,16 @@ export function scratchCopier(capacity = 0): ByteCopier {
   };
 }
 
-/** Scratch copiers by kind and field: each byte field of each kind has memory of its own. */
+/**
+ * Scratch copiers by kind and field: each top-level byte field of each kind has memory of its own.
+ * Bytes inside a list or an object (secure IPL's certificates and components) are copied fresh:
+ * one scratch buffer per field would hand every element the same memory, the last one's bytes.
+ */
 const COPIERS: ReadonlyMap<string, ByteCopier> = new Map(
   ACTION_SPECS.flatMap((s) =>
-    Object.entries(s.fields).map(([name, f]): [string, ByteCopier] => [
-      `${s.kind}.${name}`,
-      scratchCopier(f.type === 'bytes' ? Math.min(f.size ?? f.max ?? 0, MAX_SCRATCH_BYTES) : 0),
-    ]),
+    Object.entries(s.fields)
+      .filter(([, f]) => f.type === 'bytes')
+      .map(([name, f]): [string, ByteCopier] => [`${s.kind}.${name}`, scratchCopier(f.type === 'bytes' ? Math.min(f.size ?? f.max ?? 0, MAX_SCRATCH_BYTES) : 0)]),
   ),
 );
 

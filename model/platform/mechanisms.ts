@@ -4,6 +4,7 @@
  * schema, the rejection tables, the slices of a new guest) is derived from this list.
  * @module
  */
+import { secureIpl } from '../secure-ipl/index.js';
 import { imageUnpack } from '../image-unpack/index.js';
 import { requestControls } from '../request-controls/index.js';
 import { hsmBinding } from '../hsm-binding/index.js';
@@ -16,7 +17,7 @@ import type { GuestSlices, World } from '../world/world.js';
 import { lifecycle } from './lifecycle.js';
 
 /** Every mechanism, in the order of the seeds. */
-export const MECHANISMS = [imageUnpack, requestControls, hsmBinding, startupOrder, secureDump, secureInterception, migration] as const;
+export const MECHANISMS = [secureIpl, imageUnpack, requestControls, hsmBinding, startupOrder, secureDump, secureInterception, migration] as const;
 
 /** The slices of a new guest: each mechanism's own. */
 function newGuestSlices(): GuestSlices {

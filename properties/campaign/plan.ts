@@ -59,6 +59,13 @@ export function timeShare(seconds: number, n: number): number {
 export const COST_HINTS: Readonly<Record<string, number>> = {
   'platform/caller-buffers-not-kept': 3,
   'platform/step-total': 2,
+  'secure-ipl/stimulus-each-guard': 60,
+  'secure-ipl/well-formed-load-continues': 3,
+  'secure-ipl/any-change-halts': 3,
+  'secure-ipl/untrusted-key-halts': 3,
+  'secure-ipl/unsigned-entry-halts': 2,
+  'secure-ipl/continue-implies-all-stages': 3,
+  'secure-ipl/report-flags-exact': 3,
   'image-unpack/header-codec-round-trip': 0.2,
   'image-unpack/header-bit-flip-rejected': 0.5,
   'image-unpack/stimulus-each-guard': 8,

@@ -248,9 +248,9 @@ export function buildAsrcb(suite: CryptoSuite, input: AsrcbBuildInput): Result<U
   if (userData.type === USER_DATA_TYPE.ECDSA_P521 ? signature.length > want : signature.length !== want) {
     return err({ field: 'userData.sign', message: `a type-${userData.type} signature is ${userData.type === USER_DATA_TYPE.ECDSA_P521 ? 'at most ' : ''}${want} bytes, got ${signature.length}` });
   }
-  const signedRequest = first.value.slice();
-  placeSignature(signedRequest, ASRCB_OFFSET.userData, userData.type, signature);
-  return ok(resealUvRequest(suite, signedRequest, input.requestKey, plaintext));
+  // The first seal is ours alone: the signature goes into it in place (the reseal copies).
+  placeSignature(first.value, ASRCB_OFFSET.userData, userData.type, signature);
+  return ok(resealUvRequest(suite, first.value, input.requestKey, plaintext));
 }
 
 /** The checks of {@link openAsrcb}, in the order they run. */

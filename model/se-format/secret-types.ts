@@ -158,7 +158,7 @@ export function encodeSecretPayload(code: number, value: Uint8Array): Result<Uin
  * shorter than 16 bytes and zero (the test pvsecret applies to what it retrieves).
  */
 export function decodePlaintextPayload(payload: Uint8Array): Uint8Array | undefined {
-  if (payload.length < 2) return undefined;
+  // Shorter than the u16: n reads as 0 and n + 2 does not fit, so no separate check.
   const n = ((payload[0] ?? 0) << 8) | (payload[1] ?? 0);
   if (n > MAX_PLAINTEXT_SIZE || n + 2 > payload.length || payload.length - (n + 2) >= 16) return undefined;
   if (payload.subarray(n + 2).some((b) => b !== 0)) return undefined;

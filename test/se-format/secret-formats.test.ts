@@ -103,6 +103,26 @@ describe('secret types', () => {
     expect(encodeSecretPayload(0x0c, new Uint8Array(0)).ok).toBe(false);
   });
 
+  it('payload refusals name their field and say why; plain-text decoding at each bound', () => {
+    const refusal = (code: number, value: Uint8Array) => {
+      const r = encodeSecretPayload(code, value);
+      return r.ok ? undefined : r.error;
+    };
+    expect(refusal(0x0c, new Uint8Array(0))).toEqual({ field: 'secret.type', message: '0xc is not a secret type' });
+    expect(refusal(SECRET_TYPE.PLAINTEXT, new Uint8Array(MAX_PLAINTEXT_SIZE + 1))).toEqual({ field: 'secret.value', message: 'plain text is at most 8190 bytes, got 8191' });
+    expect(refusal(SECRET_TYPE.AES_128, new Uint8Array(17))).toEqual({ field: 'secret.value', message: 'a aes-128 secret is 16 bytes, got 17' });
+    const decoded = (bytes: number[]): Uint8Array | undefined => decodePlaintextPayload(Uint8Array.from(bytes));
+    // Fewer than two bytes hold no length; two zero bytes are the empty text.
+    expect([decoded([]), decoded([0]), decoded([0, 0])]).toEqual([undefined, undefined, new Uint8Array(0)]);
+    // Padding: 15 zero bytes are fine, 16 are a block too many.
+    expect(decoded([0, 14, ...new Array<number>(14).fill(9), ...new Array<number>(15).fill(0)])).toEqual(new Uint8Array(14).fill(9));
+    expect(decoded([0, 14, ...new Array<number>(14).fill(9), ...new Array<number>(16).fill(0)])).toBeUndefined();
+    // The length: 8190 decodes; 8191 is refused even when the payload is long enough to hold it.
+    const text = (n: number, size: number): number[] => [n >> 8, n & 0xff, ...new Array<number>(n).fill(1), ...new Array<number>(size - n - 2).fill(0)];
+    expect(decoded(text(MAX_PLAINTEXT_SIZE, 8192))).toEqual(new Uint8Array(MAX_PLAINTEXT_SIZE).fill(1));
+    expect(decoded(text(MAX_PLAINTEXT_SIZE + 1, 8208))).toBeUndefined();
+  });
+
   it('secret headers: 16 bytes without an ID, 48 with; decode back; other sizes refused', () => {
     const id = new Uint8Array(32).fill(0xaa);
     const h48 = encodeSecretHeader({ type: 0x0203, length: 0x01020304, id });

@@ -103,12 +103,15 @@ export function table(rows: readonly PropertyResult[]): string {
 /** The coverage lines: steps, the share of runs reaching each phase, what no run reached. */
 export function coverageLines(s: CampaignSummary): string[] {
   const runs = Math.max(1, s.coverage.runs);
-  const phases = GUEST_PHASES.map((p) => `${p} ${Math.round((100 * (s.coverage.phases[p] ?? 0)) / runs)}%`).join(', ');
+  const phases = GUEST_PHASES.map((p) => `${p} ${Math.round((100 * (s.coverage.phases[p] ?? 0)) / runs)}%`);
+  const phaseWords = phases.map((x, i) => (i < phases.length - 1 ? `${x},` : x));
+  const [firstPhases, ...morePhases] = wrap(phaseWords, TABLE_WIDTH - '  runs reaching each phase: '.length);
   const list = (title: string, items: readonly string[], all: string): string[] =>
     items.length === 0 ? [`  ${all}`] : [`  ${title} (${items.length}):`, ...wrap(items.map((x, i) => (i < items.length - 1 ? `${x},` : x)), TABLE_WIDTH - 4).map((l) => `    ${l}`)];
   return [
     `coverage: ${grouped(s.steps)} steps in ${grouped(s.coverage.runs)} runs`,
-    `  runs reaching each phase: ${phases}`,
+    `  runs reaching each phase: ${firstPhases ?? ''}`,
+    ...morePhases.map((l) => `    ${l}`),
     ...list('codes of the rejection tables no run reached', s.unreached, 'every code of the selected rejection tables was reached'),
     ...list('guard outcomes (action, code) no step reached', s.unreachedGuards ?? [], 'every guard of every action kind was reached'),
   ];

@@ -25,5 +25,6 @@ describe('coverage baseline', () => {
     // And the check can fail: what the campaign did not reach is reported.
     const more = { ...baseline, codes: [...baseline.codes, 'NO_SUCH_CODE'], outcomes: [...baseline.outcomes, 'verify NO_SUCH_CODE'] };
     expect(lostSince(more, json.coverage)).toEqual({ codes: ['NO_SUCH_CODE'], outcomes: ['verify NO_SUCH_CODE'], phases: [] });
-  });
+    // The whole default campaign (eight mechanisms) in one process: beside the other test files on two cores it needs more than the default two minutes.
+  }, 300_000);
 });

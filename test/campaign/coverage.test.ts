@@ -22,7 +22,7 @@ describe('coverage', () => {
     expect(cov.outcomes['verify INVALID_STATE']).toBe(1);
     expect(cov.phases).toEqual({ created: 2, unpacking: 2, verified: 2, running: 2 });
     expect(codesReached(cov)).toEqual(['INVALID_STATE']);
-    expect(unreachedPhases(cov)).toEqual(['verify-failed']);
+    expect(unreachedPhases(cov)).toEqual(['verify-failed', 'migrated']);
     expect(unreachedCodes(cov, ['platform'])).toEqual(['platform/MALFORMED_ACTION', 'platform/MACHINE_NOT_FOUND', 'platform/GUEST_NOT_FOUND', 'platform/INVALID_MEMORY_SIZE']);
     expect(unreachedCodes(cov, ['image-unpack'])).not.toContain('image-unpack/INVALID_STATE');
     expect(unreachedGuards(cov, ['image-unpack'])).toContain('unpack INVALID_STATE');

@@ -38,9 +38,10 @@ describe('semodel campaign', () => {
     expect(json.properties.map((p) => p.seed)).toEqual(allProperties.map((p) => propertySeed(7, p.mechanism, p.name)));
     expect(json.steps).toBe(json.properties.reduce((n, p) => n + p.steps, 0));
     expect(json.steps).toBeGreaterThan(0);
-    expect(json.properties.find((p) => p.name === 'stimulus-each-guard')?.codesReached).toContain('TWEAK_REUSED');
+    expect(json.properties.find((p) => p.mechanism === 'image-unpack' && p.name === 'stimulus-each-guard')?.codesReached).toContain('TWEAK_REUSED');
     expect([json.passed, json.failed]).toEqual([allProperties.length, 0]);
-  });
+    // The whole default campaign (eight mechanisms) in one process: beside the other test files on two cores it needs more than the default two minutes.
+  }, 300_000);
 
   it('gives a property the same runs whatever else is selected', async () => {
     const alone = await runJson<CampaignJson>('campaign', '--property', 'tweak-uniqueness', '--runs', '5', '--json');
@@ -72,7 +73,7 @@ describe('semodel campaign', () => {
   it('refuses what it cannot run with one line and exit 2, naming the choices', async () => {
     for (const [argv, message] of [
       [['campaign', '--mechanism', 'nope'], /unknown mechanism 'nope'; one of: platform, secure-ipl, image-unpack/],
-      [['campaign', '--mechanism', 'migration'], /'migration' has no properties yet/],
+      [['campaign', '--mechanism', 'confidential-boot'], /'confidential-boot' has no properties yet/],
       [['campaign', '--property', 'nope'], /unknown property 'nope'; one of: .*noninterference/],
       [['campaign', '--runs', '0'], /--runs/],
       [['campaign', '--runs', 'many'], /--runs/],

@@ -64,7 +64,8 @@ describe('semodel vectors export', () => {
     expect(index.cases.length).toBeGreaterThan(500);
     expect(bytes).toBeLessThan(128 * 1024 * 1024);
     expect(readFileSync(path.join(first, 'README.md'), 'utf8')).toContain(`of semodel ${index.semodel}`);
-  });
+    // The first export writes every mechanism's vectors (eight of them); the other tests of this file reuse it.
+  }, 300_000);
 
   it('lists every case folder in index.json, and every listed folder has its four files', async () => {
     await exported;

@@ -9,24 +9,14 @@ import { asrcbMagic, asrcbTag, buildAsrcb, decodeAsrcb, openAsrcb, verifyUserDat
 import { SECRET_TYPE } from '../../model/se-format/secret-types.js';
 import { sealUvRequest, UV_REQUEST_OFFSET } from '../../model/se-format/uv-request.js';
 import { verifyEcdsaP521 } from '../../model/se-format/user-data.js';
-import { CUSTOMERS, HOSTS } from './request-fixtures.js';
+import { asrcbInputFor, CUSTOMERS, HOSTS } from './request-fixtures.js';
 
 const host = HOSTS[0] as (typeof HOSTS)[number];
 const C0 = CUSTOMERS[0] as (typeof CUSTOMERS)[number];
 const KEY = new Uint8Array(32).fill(7);
 const byKey = { kind: 'request-key' as const, requestKey: KEY };
 
-const input: AsrcbBuildInput = {
-  iv: new Uint8Array(12).fill(1),
-  requestKey: KEY,
-  customer: { privateKey: C0.privateKey },
-  hostKeys: [host.publicKey],
-  flags: 0n,
-  bootTags: { pld: new Uint8Array(64), ald: new Uint8Array(64), tld: new Uint8Array(64), headerTag: new Uint8Array(16) },
-  cuid: new Uint8Array(16),
-  secret: { type: SECRET_TYPE.ASSOCIATION, value: new Uint8Array(32).fill(9), name: 'a' },
-  extensionSecret: { mode: 'none' },
-};
+const input: AsrcbBuildInput = asrcbInputFor(host.publicKey, KEY);
 
 function built(i: AsrcbBuildInput, s: CryptoSuite = suite): Uint8Array {
   const r = buildAsrcb(s, i);

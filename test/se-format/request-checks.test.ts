@@ -13,7 +13,7 @@ import { verifyAttestationResponse } from '../../model/se-format/attestation.js'
 import { encodeExchangeResponse } from '../../model/se-format/pvattest-exchange.js';
 import { SECRET_TYPE } from '../../model/se-format/secret-types.js';
 import { customerScalar, decodeCoordinates, decodeUvRequestHeader, encodeCoordinates, openUvRequest, sealUvRequest, splitUvRequest } from '../../model/se-format/uv-request.js';
-import { CUSTOMERS, HOSTS } from './request-fixtures.js';
+import { asrcbInputFor, CUSTOMERS, HOSTS } from './request-fixtures.js';
 
 const [H0, H1] = HOSTS as [(typeof HOSTS)[number], (typeof HOSTS)[number]];
 const [C0, C1] = CUSTOMERS as [(typeof CUSTOMERS)[number], (typeof CUSTOMERS)[number]];
@@ -29,17 +29,7 @@ const arcbInput: ArcbBuildInput = {
   nonce: new Uint8Array(16).fill(3),
 };
 
-const asrcbInput: AsrcbBuildInput = {
-  iv: new Uint8Array(12).fill(1),
-  requestKey: KEY,
-  customer: { privateKey: C0.privateKey },
-  hostKeys: [H0.publicKey],
-  flags: 0n,
-  bootTags: { pld: new Uint8Array(64), ald: new Uint8Array(64), tld: new Uint8Array(64), headerTag: new Uint8Array(16) },
-  cuid: new Uint8Array(16),
-  secret: { type: SECRET_TYPE.ASSOCIATION, value: new Uint8Array(32).fill(9), name: 'a' },
-  extensionSecret: { mode: 'none' },
-};
+const asrcbInput: AsrcbBuildInput = asrcbInputFor(H0.publicKey, KEY);
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);

@@ -10,6 +10,8 @@ import type { EcPoint } from '../../model/crypto/suite.js';
 import { deriveBuildSecrets } from '../../model/se-format/image-builder.js';
 import type { HostKeyPair } from '../../model/se-format/host-key.js';
 import { phkh, type CustomerKey } from '../../model/se-format/header-keys.js';
+import type { AsrcbBuildInput } from '../../model/se-format/asrcb.js';
+import { SECRET_TYPE } from '../../model/se-format/secret-types.js';
 
 /** A P-521 key pair from a label (the same label, the same key). */
 export function keyPair(label: string): HostKeyPair & { readonly phkh: Uint8Array } {
@@ -59,4 +61,23 @@ export function flipBit(b: Uint8Array, at: number, bit: number): Uint8Array {
   const out = b.slice();
   out[at] = (out[at] ?? 0) ^ (1 << bit);
   return out;
+}
+
+/**
+ * A plain add-secret request input for `host`: request key `key`, customer 0, an association
+ * secret, zero boot tags and CUID, no extension secret. Tests change the field they look at.
+ */
+export function asrcbInputFor(host: EcPoint, key: Uint8Array): AsrcbBuildInput {
+  const customer = CUSTOMERS[0] as (typeof CUSTOMERS)[number];
+  return {
+    iv: new Uint8Array(12).fill(1),
+    requestKey: key,
+    customer: { privateKey: customer.privateKey },
+    hostKeys: [host],
+    flags: 0n,
+    bootTags: { pld: new Uint8Array(64), ald: new Uint8Array(64), tld: new Uint8Array(64), headerTag: new Uint8Array(16) },
+    cuid: new Uint8Array(16),
+    secret: { type: SECRET_TYPE.ASSOCIATION, value: new Uint8Array(32).fill(9), name: 'a' },
+    extensionSecret: { mode: 'none' },
+  };
 }

@@ -1,0 +1,53 @@
+/**
+ * Runs typedoc (the one tool that builds the site) over the build folder's markdown and the
+ * API, with one change to its markdown: a code span in a heading keeps its text in the page's
+ * outline and anchor (typedoc reads only a heading's plain text tokens, so `Mechanism 2: … (`x`)`
+ * became "Mechanism 2: … ()").
+ * @module
+ */
+import { Application, LogLevel, TSConfigReader, TypeDocReader } from 'typedoc';
+
+/** The markdown-it instance typedoc passes its loader (only the parts used here). */
+interface MarkdownItLike {
+  readonly core: { readonly ruler: { push(name: string, rule: (state: CoreState) => void): void } };
+}
+interface TokenLike {
+  type: string;
+  content: string;
+  children: TokenLike[] | null;
+}
+interface CoreState {
+  readonly tokens: TokenLike[];
+  readonly Token: new (type: string, tag: string, nesting: number) => TokenLike;
+}
+
+/** Gives every code span inside a heading a text child, which typedoc's outline and slug read. */
+export function codeSpansInHeadings(md: MarkdownItLike): void {
+  md.core.ruler.push('semodel-heading-code', (state) => {
+    state.tokens.forEach((t, i) => {
+      if (t.type !== 'inline' || state.tokens[i - 1]?.type !== 'heading_open') return;
+      for (const child of t.children ?? []) {
+        if (child.type !== 'code_inline') continue;
+        const text = new state.Token('text', '', 0);
+        text.content = child.content;
+        child.children = [text];
+      }
+    });
+  });
+}
+
+/** What a typedoc run reported. */
+export interface TypedocResult {
+  readonly ok: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Builds the site into `out` from typedoc.json (its entry points, the build folder's documents). */
+export async function runTypedoc(out: string): Promise<TypedocResult> {
+  const app = await Application.bootstrapWithPlugins({ out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings }, [new TypeDocReader(), new TSConfigReader()]);
+  const project = await app.convert();
+  if (project === undefined) return { ok: false, errors: app.logger.errorCount, warnings: app.logger.warningCount };
+  await app.generateOutputs(project);
+  return { ok: !app.logger.hasErrors(), errors: app.logger.errorCount, warnings: app.logger.warningCount };
+}

@@ -12,7 +12,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Map as PMap } from 'immutable';
+import { PageMap } from '../model/world/page-map.js';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import { initialWorld, step, type Action, type World } from '../model/platform/index.js';
@@ -42,9 +42,7 @@ function world(): [World, number] {
   const g = s.state.guests.get(id);
   const customerPublicKey = nodeSuite.ecPublicKey('p521', scalar('bench customer'));
   if (g === undefined || customerPublicKey === undefined) throw new Error('bench: no guest');
-  const memory = PMap<number, Uint8Array>().withMutations((m) => {
-    for (let i = 0; i < PAGES; i++) m.set(i, new Uint8Array(PAGE_SIZE).fill(i & 0xff));
-  });
+  const memory = PageMap.of(Array.from({ length: PAGES }, (_, i) => [i, new Uint8Array(PAGE_SIZE).fill(i & 0xff)] as const));
   const image = {
     headerBytes: new Uint8Array(0),
     pcf: PCF_DUMP_ALLOWED,

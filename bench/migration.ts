@@ -14,7 +14,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Map as PMap } from 'immutable';
+import { PageMap } from '../model/world/page-map.js';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import { honestCalls } from '../model/image-unpack/honest-driver.js';
@@ -49,9 +49,7 @@ export function worldForBench(): [World, number, number] {
   [w] = accept(w, { kind: 'set-header', guest: target, header: image.header });
   const g = w.guests.get(source);
   if (g === undefined) throw new Error('bench: no source guest');
-  const memory = PMap<number, Uint8Array>().withMutations((m) => {
-    for (let i = 0; i < PAGES; i++) m.set(i, new Uint8Array(PAGE_SIZE).fill(i & 0xff));
-  });
+  const memory = PageMap.of(Array.from({ length: PAGES }, (_, i) => [i, new Uint8Array(PAGE_SIZE).fill(i & 0xff)] as const));
   return [{ ...w, guests: w.guests.set(source, { ...g, memory }) }, source, target];
 }
 

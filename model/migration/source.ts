@@ -7,6 +7,7 @@
 import { Map as PMap } from 'immutable';
 import type { Step } from '../core/outcome.js';
 import { refusePlatform } from '../world/guests.js';
+import { PageMap } from '../world/page-map.js';
 import type { Guest, World } from '../world/world.js';
 import { NONCE_SIZE, type MigrationAbandon, type MigrationFinish, type MigrationSend, type MigrationStart } from './actions.js';
 import { EMPTY, fail, inArea, putGuest, toHypervisor, withMigration } from './common.js';
@@ -99,7 +100,7 @@ export function migrationFinish(world: World, action: MigrationFinish): Step<Wor
   const global = globalValue(world.suite, s.key, s.nonce, s, (loc) => s.sent.get(loc) ?? NOT_SENT);
   const m = guest.slices.migration;
   // REQ-MIGR-6: one guest never runs twice: the source is migrated, its secure memory gone
-  const g = withMigration(guest, { sending: null, receiving: m.receiving, paging: m.paging }, { phase: 'migrated', memory: PMap() });
+  const g = withMigration(guest, { sending: null, receiving: m.receiving, paging: m.paging }, { phase: 'migrated', memory: PageMap.empty() });
   return { state: toHypervisor(putGuest(world, g), guest.id, global.slice()), outcome: { kind: 'accepted', response: { global } } };
 }
 

@@ -9,6 +9,7 @@ import { Map as PMap } from 'immutable';
 import { equalBytes } from '../core/bytes.js';
 import type { Step } from '../core/outcome.js';
 import { keep, refusePlatform, resetCpu } from '../world/guests.js';
+import { PageMap } from '../world/page-map.js';
 import type { Guest, World } from '../world/world.js';
 import type { MigrationReceive, MigrationReceiveFinish, MigrationReceiveStart } from './actions.js';
 import { EMPTY, fail, inArea, putGuest, withMigration } from './common.js';
@@ -107,9 +108,8 @@ export function migrationReceiveFinish(world: World, action: MigrationReceiveFin
   const expected = globalValue(world.suite, r.key, r.nonce, r, (loc) => r.latest.get(loc) ?? NOT_RECEIVED);
   // REQ-MIGR-9: the global value verifies; a failure is recorded
   if (!equalBytes(expected, action.global)) return fail(recordFailure(world, guest), 'GLOBAL_MISMATCH');
-  const memory = PMap<number, Uint8Array>().withMutations((mem) => {
-    for (const [loc, v] of r.latest) mem.set(loc, v.plain);
-  });
+  let memory = PageMap.empty<Uint8Array>();
+  for (const [loc, v] of r.latest) memory = memory.set(loc, v.plain);
   const m = guest.slices.migration;
   // Stryker disable next-line all: a receivable guest has an image
   const psw = guest.image?.psw ?? guest.cpu.psw;

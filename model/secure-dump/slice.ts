@@ -7,13 +7,14 @@
  */
 import type { Map as PMap } from 'immutable';
 import type { DumpKeys } from '../se-format/dump-create.js';
+import type { PageMap } from '../world/page-map.js';
 import type { CpuState } from '../world/world.js';
 
 /** A dump between `dump-init` and `dump-complete`. */
 export interface ActiveDump {
   readonly keys: DumpKeys;
   /** Secure memory at dump time (persistent: the snapshot costs nothing). */
-  readonly memory: PMap<number, Uint8Array>;
+  readonly memory: PageMap<Uint8Array>;
   /** The guest's non-secure (shared) pages at dump time. */
   readonly shared: PMap<number, Uint8Array>;
   /** The CPU at dump time. */

@@ -3,10 +3,10 @@
  * guest back, refuse with a platform code.
  * @module
  */
-import { Map as PMap } from 'immutable';
 import type { Step } from '../core/outcome.js';
 import { rowOf, type Rejections } from '../core/rejections.js';
 import { slabCopy } from '../core/slab.js';
+import { PageMap } from './page-map.js';
 import type { GuestStep } from './mechanism.js';
 import { withGuests } from './records.js';
 import { PLATFORM_REJECTIONS, type PlatformCode } from './platform-rejections.js';
@@ -48,7 +48,7 @@ export function resetCpu(): CpuState {
 
 /** A new guest in phase `created` with empty memory and the given slices. */
 export function newGuest(id: number, machine: number, memoryPages: number, slices: GuestSlices): Guest {
-  return { id, machine, memoryPages, memory: PMap(), phase: 'created', cpu: resetCpu(), image: null, slices };
+  return { id, machine, memoryPages, memory: PageMap.empty(), phase: 'created', cpu: resetCpu(), image: null, slices };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { List, Map as PMap } from 'immutable';
 import type { CryptoSuite, EcPoint } from '../crypto/suite.js';
 import type { Rng } from '../crypto/random.js';
 import type { HostKey } from '../se-format/host-key.js';
+import type { PageMap } from './page-map.js';
 import type { WorldConfig } from './config.js';
 
 /** Slices of a guest, one per mechanism that keeps per-guest state (declaration-merged). */
@@ -83,8 +84,8 @@ export interface Guest {
   readonly machine: number;
   /** Size of guest memory in 4 KiB pages, fixed at creation. */
   readonly memoryPages: number;
-  /** Secure memory: page number → plaintext. Persistent, so a step is O(log n) in its size. */
-  readonly memory: PMap<number, Uint8Array>;
+  /** Secure memory: page number → plaintext. A persistent page table: a step copies one path of it. */
+  readonly memory: PageMap<Uint8Array>;
   readonly phase: GuestPhase;
   readonly cpu: CpuState;
   /** Set once a header is accepted. */

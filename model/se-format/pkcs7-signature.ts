@@ -8,8 +8,8 @@
  * authenticated attributes). The trust lookup and the signature are ./signed-component.ts's.
  * @module
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
+import { asn1Libraries } from './asn1-libraries.js';
 import type { SignatureHash } from '../crypto/suite.js';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -63,7 +63,7 @@ function bytesOf(view: ArrayBuffer | Uint8Array): Uint8Array {
 
 /** The signer's identifier: issuerAndSerialNumber, or [0] subjectKeyIdentifier. */
 function sidOf(sid: unknown): SignerId {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+  if (sid instanceof asn1Libraries().pkijs.IssuerAndSerialNumber) {
     return { kind: 'issuer-serial', issuer: bytesOf(sid.issuer.valueBeforeDecode), serial: bytesOf(sid.serialNumber.valueBlock.valueHexView) };
   }
   // pkijs keeps the [0] choice as the raw element; its content is the key identifier.
@@ -89,6 +89,7 @@ function signerOf(si: pkijs.SignerInfo, version: number): Signer | null {
 
 /** The SignedData inside the ContentInfo, or null when it is not one pkijs can read. */
 function signedDataOf(der: Uint8Array): pkijs.SignedData | null {
+  const { asn1js, pkijs } = asn1Libraries();
   // The decoder ignores bytes after the top-level ContentInfo, as the kernel's does.
   const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
   if (asn1.offset === -1) return null;

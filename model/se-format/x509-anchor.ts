@@ -6,8 +6,8 @@
  * validity dates nor key usage of the anchor for this verification, so neither is read here.
  * @module
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
+import { asn1Libraries } from './asn1-libraries.js';
 import type { CertificateKey } from '../crypto/suite.js';
 
 const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -52,13 +52,14 @@ function keyOf(spki: pkijs.PublicKeyInfo): CertificateKey | null {
   if (algorithm === OID_RSA_ENCRYPTION) return { kind: 'rsa', spki: der };
   if (algorithm !== OID_EC_PUBLIC_KEY) return null;
   const params = spki.algorithm.algorithmParams as unknown;
-  const curve = params instanceof asn1js.ObjectIdentifier ? EC_CURVES[params.valueBlock.toString()] : undefined;
+  const curve = params instanceof asn1Libraries().asn1js.ObjectIdentifier ? EC_CURVES[params.valueBlock.toString()] : undefined;
   if (curve === undefined) return null;
   return { kind: 'ec', curve, point: bytesOf(spki.subjectPublicKey.valueBlock.valueHexView), spki: der };
 }
 
 /** Reads a DER X.509 certificate as a trust anchor; a message when it does not decode. */
 export function readTrustAnchor(der: Uint8Array): TrustAnchor | string {
+  const { asn1js, pkijs } = asn1Libraries();
   const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
   if (asn1.offset === -1) return `not DER: ${asn1.result.error}`;
   let cert: pkijs.Certificate;

@@ -6,12 +6,12 @@
  * one checks them: the kernel's rules trust an anchor as it is.
  * @module
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '../../model/core/bytes.js';
 import { appendSignature, SIGNATURE_MAGIC, TRAILER_OVERHEAD } from '../../model/se-format/appended-signature.js';
+import { asn1Libraries } from '../../model/se-format/asn1-libraries.js';
 
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const OID_P256 = '1.2.840.10045.3.1.7';
@@ -32,6 +32,7 @@ export interface SigningKey {
 }
 
 function nameOf(cn: string): pkijs.RelativeDistinguishedNames {
+  const { asn1js, pkijs } = asn1Libraries();
   return new pkijs.RelativeDistinguishedNames({
     typesAndValues: [
       new pkijs.AttributeTypeAndValue({ type: '2.5.4.10', value: new asn1js.Utf8String({ value: 'semodel properties' }) }),
@@ -51,6 +52,7 @@ function ecdsaDer(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
  * one's), serial from the name.
  */
 export function signingKey(name: string, cn = 'semodel IPL signing key'): SigningKey {
+  const { asn1js, pkijs } = asn1Libraries();
   const privateKey = sha256(utf8ToBytes(`semodel/secure-ipl/${name}`));
   const serial = sha256(utf8ToBytes(`semodel/secure-ipl/serial/${name}`)).slice(0, 16);
   serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
@@ -97,6 +99,7 @@ export interface Pkcs7Options {
 
 /** The SignerInfo of `key` over `data` as `options` say. */
 function signerInfoOf(key: SigningKey, data: Uint8Array, options: Pkcs7Options): pkijs.SignerInfo {
+  const { asn1js, pkijs } = asn1Libraries();
   const attributes = [
     ...(options.digestOnly === true ? [] : [new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] })]),
     new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
@@ -119,6 +122,7 @@ function signerInfoOf(key: SigningKey, data: Uint8Array, options: Pkcs7Options):
  * which the kernel refuses for module signatures.
  */
 export function pkcs7Of(key: SigningKey, data: Uint8Array, options: Pkcs7Options = {}): Uint8Array {
+  const { asn1js, pkijs } = asn1Libraries();
   const signed = new pkijs.SignedData({
     version: options.signedDataVersion ?? (options.skid === undefined ? 1 : 3),
     digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256 })],

@@ -75,7 +75,7 @@ describe('PageMap', () => {
     const m = PageMap.of([[3, 'a'], [3, 'b'], [40, 'c']] as const);
     expect(m.size).toBe(2);
     expect(m.get(3)).toBe('b');
-    expect(m.set(40, 'd').size).toBe(2);
+    expect((m as PageMap<string>).set(40, 'd').size).toBe(2);
     expect(m.get(40)).toBe('c');
   });
 

@@ -4,7 +4,8 @@
  * value, the target's own host key hash, and fresh bytes from a machine's generator.
  * @module
  */
-import { Map as PMap, Set as PSet } from 'immutable';
+import { Set as PSet } from 'immutable';
+import { PageMap } from '../world/page-map.js';
 import { bytesToHex, concatBytes, PAGE_SIZE, utf8ToBytes } from '../core/bytes.js';
 import { nextBytes } from '../crypto/random.js';
 import type { CryptoSuite, Sealed } from '../crypto/suite.js';
@@ -17,7 +18,7 @@ export const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
 /** The slice of a new guest: no migration, nothing exported. */
 export function emptyMigrationSlice(): MigrationSlice {
-  return { sending: null, receiving: null, paging: { key: null, exports: 0, exported: PMap() } };
+  return { sending: null, receiving: null, paging: { key: null, exports: 0, exported: PageMap.empty() } };
 }
 
 /** `n` fresh bytes from the generator of `machine`'s firmware, and the world with it advanced. */
@@ -150,5 +151,6 @@ export const PAGING_ID = utf8ToBytes('semodel/paging/v1');
 
 /** True when some page of `area` is exported. */
 export function anyExported(paging: Paging, area: Area): boolean {
-  return paging.exported.some((_, page) => page >= area.first && page < area.first + area.pages);
+  for (const page of paging.exported.keys()) if (page >= area.first && page < area.first + area.pages) return true;
+  return false;
 }

@@ -4,7 +4,8 @@
  * trust boundary: no view shows any of it.
  * @module
  */
-import type { Map as PMap, Set as PSet } from 'immutable';
+import type { Set as PSet } from 'immutable';
+import type { PageMap } from '../world/page-map.js';
 
 /** An area of guest memory: `pages` pages from page `first`. */
 export interface Area {
@@ -17,7 +18,7 @@ export interface Sending extends Area {
   readonly nonce: Uint8Array;
   readonly key: Uint8Array;
   /** The counter and integrity value of each location's latest sending. */
-  readonly sent: PMap<number, SentVersion>;
+  readonly sent: PageMap<SentVersion>;
 }
 
 /** What the source keeps of a location's latest sending: its counter and integrity value. */
@@ -38,7 +39,7 @@ export interface Received {
 export interface Receiving extends Area {
   readonly nonce: Uint8Array;
   readonly key: Uint8Array;
-  readonly latest: PMap<number, Received>;
+  readonly latest: PageMap<Received>;
 }
 
 /** What the firmware keeps of an exported page: the counter of its last export and its integrity value. */
@@ -54,7 +55,7 @@ export interface Paging {
   /** Exports made so far: the counter of the next is one more. */
   readonly exports: number;
   /** Pages out of secure memory by page number. */
-  readonly exported: PMap<number, Exported>;
+  readonly exported: PageMap<Exported>;
 }
 
 /** Mechanism 9's slice of a guest. */

@@ -4,7 +4,6 @@
  * global value, or abandon. Handlers are total.
  * @module
  */
-import { Map as PMap } from 'immutable';
 import type { Step } from '../core/outcome.js';
 import { refusePlatform } from '../world/guests.js';
 import { PageMap } from '../world/page-map.js';
@@ -50,7 +49,7 @@ export function migrationStart(world: World, action: MigrationStart): Step<World
   // REQ-MIGR-1: a fresh nonce; the key from the image's CCK, the nonce and the target host
   const [nonce, w] = draw(world, guest.machine, NONCE_SIZE);
   const key = migrationKey(world.suite, guest, nonce, action.target);
-  const next: Sending = { first: area.first, pages: area.pages, nonce, key, sent: PMap() };
+  const next: Sending = { first: area.first, pages: area.pages, nonce, key, sent: PageMap.empty() };
   const g = withMigration(guest, { sending: next, receiving: guest.slices.migration.receiving, paging: guest.slices.migration.paging });
   return { state: toHypervisor(putGuest(w, g), guest.id, nonce.slice()), outcome: { kind: 'accepted', response: { nonce } } };
 }

@@ -5,7 +5,6 @@
  * global value verifies over exactly those versions. A failed verification is recorded.
  * @module
  */
-import { Map as PMap } from 'immutable';
 import { equalBytes } from '../core/bytes.js';
 import type { Step } from '../core/outcome.js';
 import { keep, refusePlatform, resetCpu } from '../world/guests.js';
@@ -65,7 +64,7 @@ export function migrationReceiveStart(world: World, action: MigrationReceiveStar
   if (receivedBefore(world, guest.machine, action.nonce)) return fail(world, 'MIGRATION_REPLAYED');
   const nonce = keep(action.nonce);
   const key = migrationKey(world.suite, guest, nonce, ownPhkh(guest));
-  const next: Receiving = { first: action.first, pages: action.pages, nonce, key, latest: PMap() };
+  const next: Receiving = { first: action.first, pages: action.pages, nonce, key, latest: PageMap.empty() };
   const m = guest.slices.migration;
   const g = withMigration(guest, { sending: m.sending, receiving: next, paging: m.paging });
   return { state: putGuest(recordReceived(world, guest.machine, nonce), g), outcome: { kind: 'accepted', response: EMPTY } };

@@ -175,7 +175,8 @@ function markdown(outcomes: readonly GroupOutcome[], load: { start: number; end:
     '',
     `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB;`,
     `Node ${process.version}, OpenSSL ${process.versions.openssl}, ${process.platform}/${process.arch};`,
-    `GLIBC_TUNABLES=${process.env['GLIBC_TUNABLES'] ?? '(unset)'} (bin/tunables.mjs: semodel's commands and this bench run under it).`,
+    `GLIBC_TUNABLES=${process.env['GLIBC_TUNABLES'] ?? '(unset)'} and node options ${process.execArgv.filter((a) => a.startsWith('--max-semi')).join(' ') || '(none)'}`,
+    "(bin/tunables.mjs: semodel's commands that relaunch, and this bench, run under both).",
     `One-minute load average ${load.start.toFixed(2)} at the start and ${load.end.toFixed(2)} at the end of the run`,
     '(a loaded machine slows every figure; ratios measured side by side suffer least).',
   ];

@@ -12,5 +12,9 @@ export declare function untunedEnv(env: Env): Record<string, string | undefined>
 /** Whether a command (argv after the script) copies pages by the million, so relaunching pays. */
 export declare function relaunchPays(argv: readonly string[]): boolean;
 export declare function shouldRelaunch(env?: Env, platform?: string, arch?: string): boolean;
+/** Semi-space size (MiB) of the relaunched commands' young generation. */
+export declare const SEMI_SPACE_MIB: number;
+/** The node options to add for the young generation, given the options already in force. */
+export declare function youngGenerationArgs(execArgv: readonly string[], env: Env): string[];
 /** Runs this same node command again with the tunable; resolves to its exit code. */
 export declare function relaunchTuned(): Promise<number>;

@@ -45,6 +45,21 @@ export function relaunchPays(argv) {
   return command === 'campaign' || command === 'conform' || command === 'explore' || command === 'trace';
 }
 
+/**
+ * The young generation semodel's relaunched commands run with: semi-spaces of
+ * {@link SEMI_SPACE_MIB} MiB. A model step allocates many small objects that die within a few
+ * steps (actions, outcomes, the path copies of persistent maps); with V8's default of 16 MiB the
+ * scavenger runs every few thousand steps and copies what is still alive each time. Nothing is
+ * added when the user's node options already set a semi-space size.
+ */
+export const SEMI_SPACE_MIB = 64;
+
+/** The node options to add for the young generation, given the options already in force. */
+export function youngGenerationArgs(execArgv, env) {
+  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((a) => a.includes('semi-space-size')) ? [] : [`--max-semi-space-size=${SEMI_SPACE_MIB}`];
+}
+
 /** Whether this process should relaunch itself with the tunable. */
 export function shouldRelaunch(env = process.env, platform = process.platform, arch = process.arch) {
   return platform === 'linux' && arch === 'x64' && !hasCopyTunable(env) && !env.SEMODEL_NO_RELAUNCH;
@@ -59,7 +74,7 @@ export function relaunchTuned() {
   return Promise.all([import('node:child_process'), import('node:os')]).then(
     ([{ spawn }, { constants }]) =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        const child = spawn(process.execPath, [...process.execArgv, ...youngGenerationArgs(process.execArgv, process.env), ...process.argv.slice(1)], {
           stdio: 'inherit',
           env: tunedEnv(process.env),
         });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasCopyTunable, relaunchPays, REP_MOVSB_TUNABLE, shouldRelaunch, tunedEnv, untunedEnv } from '../../bin/tunables.mjs';
+import { hasCopyTunable, relaunchPays, REP_MOVSB_TUNABLE, SEMI_SPACE_MIB, shouldRelaunch, tunedEnv, untunedEnv, youngGenerationArgs } from '../../bin/tunables.mjs';
 import { PROJECT } from './cli-harness.js';
 
 describe('bin/tunables.mjs', () => {
@@ -31,6 +31,13 @@ describe('bin/tunables.mjs', () => {
     expect(shouldRelaunch({}, 'linux', 'arm64')).toBe(false);
   });
 
+  it('gives the relaunched command a larger young generation unless the user set one', () => {
+    expect(youngGenerationArgs([], {})).toEqual([`--max-semi-space-size=${SEMI_SPACE_MIB}`]);
+    expect(youngGenerationArgs(['--max-semi-space-size=8'], {})).toEqual([]);
+    expect(youngGenerationArgs([], { NODE_OPTIONS: '--max-old-space-size=4096 --semi-space-size=4' })).toEqual([]);
+    expect(youngGenerationArgs(['--max-old-space-size=4096'], { NODE_OPTIONS: '' })).toEqual([`--max-semi-space-size=${SEMI_SPACE_MIB}`]);
+  });
+
   it('relaunches the commands that copy pages by the million, not those that read an image once', () => {
     for (const argv of [['campaign'], ['conform', '--adapter', 'x'], ['explore'], ['trace', 'replay', 'f'], ['image', 'build', '-o', 'x']]) expect(relaunchPays(argv)).toBe(true);
     for (const argv of [['image', 'verify', 'x'], ['image', 'extract', 'x'], ['image', 'inspect', 'x'], ['image'], ['dump', 'open'], ['--version'], []]) expect(relaunchPays(argv)).toBe(false);
@@ -44,11 +51,11 @@ describe('bin/tunables.mjs', () => {
       script,
       `import { relaunchTuned, shouldRelaunch } from ${JSON.stringify(tunables)};\n` +
         `if (shouldRelaunch()) process.exitCode = await relaunchTuned();\n` +
-        `else { process.stdout.write(String(process.env.GLIBC_TUNABLES) + ' ' + process.argv.slice(2).join(',')); process.exitCode = 3; }\n`,
+        `else { process.stdout.write(String(process.env.GLIBC_TUNABLES) + ' ' + process.execArgv.join(' ') + ' ' + process.argv.slice(2).join(',')); process.exitCode = 3; }\n`,
     );
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
     const r = spawnSync(process.execPath, [script, 'a', 'b c'], { env, encoding: 'utf8' });
-    expect(r.stdout).toBe(`${REP_MOVSB_TUNABLE} a,b c`);
+    expect(r.stdout).toBe(`${REP_MOVSB_TUNABLE} --max-semi-space-size=${SEMI_SPACE_MIB} a,b c`);
     expect(r.status).toBe(3);
   });
 });

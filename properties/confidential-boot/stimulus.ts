@@ -206,6 +206,15 @@ function actionOf(s: Scenario, guest: number, kit: BootKit): Record<string, unkn
   }
 }
 
+/** A short name of a setup, for the vectors (no commas). */
+function setupName(s: Setup): string {
+  if (s.missing) return 'no guest';
+  const parts = [`key ${s.key}`, `volume ${s.volume}`, `image ${s.image} to ${s.mech2}`];
+  if (s.bootFirst) parts.push('booted');
+  if (s.tamperAfterBoot) parts.push('keyslot zeroed');
+  return parts.join(' ');
+}
+
 /** REQ-CBOOT-1 to REQ-CBOOT-9: each guard alone and every pair that can fail together, with its code; rejections change nothing. */
 export const cbootGuards = defineProperty({
   mechanism: 'confidential-boot',
@@ -222,7 +231,7 @@ export const cbootGuards = defineProperty({
       const guest = yield* setUp(s.setup, kit);
       const before = yield* snapshot([guest]);
       const label = labelOf(s);
-      yield* expectCode(s.kind, yield* sut.apply(actionOf(s, guest, kit)), expectedCode(s), `${label}; failing: ${s.failing.join(', ')}`);
+      yield* expectCode(s.kind, yield* sut.apply(actionOf(s, guest, kit)), expectedCode(s), `${label}; in ${setupName(s.setup)}, failing: ${s.failing.join(', ')}`);
       yield* holds('REQ-PLATFORM-7', (yield* snapshot([guest])) === before, `${label}: the rejection changed what the parties see`);
     }
   },

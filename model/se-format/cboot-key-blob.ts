@@ -14,6 +14,9 @@
  * | 0x10 | 160 | customer public key: X then Y, each left-padded with zeros to 80 bytes |
  * | 0xB0 | 80 × NKS | key slots as in the SE header |
  *
+ * Its slots are byte for byte IBM's (test/confidential-boot/formats.test.ts: s390-tools' add-secret
+ * vector asr01, whose slot wraps the request key the same way).
+ *
  * Every byte counts: magic, version, NKS and the coordinate padding by the decoder, the customer
  * key through the key-encryption key, each slot by its PHKH and its tag.
  * @module

@@ -19,6 +19,8 @@ import {
 } from '../../model/se-format/luks-volume.js';
 import { PROPERTY_SUITE as SUITE } from '../../properties/suite.js';
 import { sharedVectors } from '../shared-vectors.js';
+import { customerScalar } from '../../model/se-format/uv-request.js';
+import { ADD_SECRET_VECTORS, fileIn, pemKeyIn } from '../se-format/request-vectors.js';
 
 const bytes = (seed: number, n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) & 0xff);
 const scalar = (s: number): Uint8Array => {
@@ -149,6 +151,17 @@ describe('the key blob: the image key in SE key slots', () => {
     for (const at of [0, 11, 15, 0x10]) expect(decodeKeyBlob(edit(at)).ok, `byte ${at}`).toBe(false);
     expect(decodeKeyBlob(sealed.value.slice(0, sealed.value.length - 1)).ok).toBe(false);
     expect(decodeKeyBlob(new Uint8Array(10)).ok).toBe(false);
+  });
+
+  it("wraps a key byte for byte as IBM's tools wrap a key slot (s390-tools add-secret vector asr01: customer key, host key, request key 0x17 × 32)", () => {
+    const name = 'asr01-null-none-cuid-one';
+    const d = customerScalar(fileIn(ADD_SECRET_VECTORS, name, 'customer-private.bin'));
+    if (d === undefined) throw new Error('customer key');
+    const host = pemKeyIn(ADD_SECRET_VECTORS, name, 'host-key.crt').publicKey;
+    const sealed = sealKeyBlob(SUITE, { privateKey: d }, [host], fileIn(ADD_SECRET_VECTORS, name, 'request-key.bin'));
+    if (!sealed.ok) throw new Error(sealed.error.message);
+    const request = fileIn(ADD_SECRET_VECTORS, name, 'request.bin');
+    expect(bytesToHex(sealed.value.subarray(KEY_BLOB_FIXED_SIZE))).toBe(bytesToHex(request.subarray(0x4b8, 0x4b8 + 80)));
   });
 
   it('refuses to seal a key of the wrong size or for no host', () => {

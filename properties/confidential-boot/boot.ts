@@ -3,7 +3,7 @@
  * - REQ-CBOOT-2, -3: a key blob for another machine, or with any one byte changed, is refused
  *   with the code of the region the byte is in; the boot then has no image key;
  * - REQ-CBOOT-5: a boot image with a changed page stops at mechanism 2's verify, and the boot is
- *   NOT_STARTED;
+ *   NOT_STARTED; one with a changed header byte is refused at set-header, and so is its boot;
  * - REQ-CBOOT-6, -7: a key blob of another image key stops at the envelope, a volume whose keyslot
  *   the hypervisor changed stops at the volume key; a boot without a volume is stuck, and boots
  *   once the volume is attached; in every stopped case the volume is not mounted.
@@ -27,7 +27,7 @@ export function blobByteCode(at: number): 'KEY_BLOB_MALFORMED' | 'NO_KEY_SLOT' |
   return at < KEY_BLOB_FIXED_SIZE + 32 ? 'NO_KEY_SLOT' : 'KEY_SLOT_AUTH';
 }
 
-const FAULTS = ['foreign-machine', 'blob-byte', 'image-page', 'other-image-key', 'keyslot', 'no-volume'] as const;
+const FAULTS = ['foreign-machine', 'blob-byte', 'image-header', 'image-page', 'other-image-key', 'keyslot', 'no-volume'] as const;
 
 /** Boots the started guest and checks that the volume is not mounted after a refused boot. */
 function* refusedBoot(guest: number, code: string, context: string): Calls<void> {
@@ -46,7 +46,7 @@ export const bootStops = defineProperty({
   name: 'boot-stops-with-its-code',
   requirements: ['REQ-CBOOT-2', 'REQ-CBOOT-3', 'REQ-CBOOT-5', 'REQ-CBOOT-6', 'REQ-CBOOT-7'],
   statement:
-    "A key blob for another machine or with one byte changed, a boot image with one byte of a page changed, a key blob of another image key, a volume with a byte of its keyslot's key material (the first 64 bytes of the area) changed, or no volume: each stops the boot with its code (the blob's by the region of the changed byte, the image's at mechanism 2's verify) and the volume is not mounted; the volume attached after a stuck boot, the boot completes.",
+    "A key blob for another machine or with one byte changed, a boot image with one byte of its header or of a page changed, a key blob of another image key, a volume with a byte of its keyslot's key material (the first 64 bytes of the area) changed, or no volume: each stops the boot with its code (the blob's by the region of the changed byte, the image's at mechanism 2's set-header or verify) and the volume is not mounted; the volume attached after a stuck boot, the boot completes.",
   arbitrary: fc.record({ variant: fc.nat(3), fault: fc.constantFrom(...FAULTS), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
   *run({ variant, fault, at, mask }) {
     const kit: BootKit = bootKit(variant);
@@ -61,6 +61,14 @@ export const bootStops = defineProperty({
         yield* expectCode('cboot-load-key', yield* sut.apply({ kind: 'cboot-load-key', guest, keyBlob: blob }), code, `${fault} at byte ${i}`);
         for (const a of honestCalls(guest, kit)) yield* expectAccepted('REQ-UNPACK-13', a.kind, yield* sut.apply(a), 'boot the image');
         yield* refusedBoot(guest, 'NO_IMAGE_KEY', fault);
+        return;
+      }
+      case 'image-header': {
+        const i = at % kit.header.length;
+        const guest = yield* preparedGuest(kit, { keyBlob: kit.keyBlob, volume: kit.volume, start: false });
+        const o = yield* sut.apply({ kind: 'set-header', guest, header: changedByte(kit.header, i, mask) });
+        yield* holds('REQ-CBOOT-5', o.kind === 'rejected', `set-header took a header with byte ${i} changed`);
+        yield* refusedBoot(guest, 'NOT_STARTED', `a boot image header with byte ${i} changed`);
         return;
       }
       case 'image-page': {

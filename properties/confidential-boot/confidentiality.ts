@@ -9,7 +9,7 @@ import { bytesToHex } from '../../model/core/bytes.js';
 import { SECTOR_SIZE } from '../../model/se-format/luks-volume.js';
 import { seededBytes } from '../image-unpack/fixtures.js';
 import { defineProperty } from '../property.js';
-import { holds, sut, type Calls } from '../sut-calls.js';
+import { expectAccepted, holds, sut, type Calls } from '../sut-calls.js';
 import { bootKit, CBOOT_CONFIG, preparedGuest, VOLUME_SECTORS } from './fixtures.js';
 import { allViews, blocksHex, diskOf } from './views.js';
 
@@ -50,6 +50,7 @@ export const keysHidden = defineProperty({
     };
     yield* check('attached', '');
     const boot = yield* sut.apply({ kind: 'cboot-boot', guest });
+    yield* expectAccepted('REQ-CBOOT-10', 'cboot-boot', boot, 'the honest boot mounts the volume');
     yield* check('booted', JSON.stringify(boot));
     for (const [i, m] of moves.entries()) {
       let o;

@@ -125,7 +125,11 @@ export interface Preparation {
   readonly start?: boolean;
 }
 
-/** Creates a guest on machine 0 for `kit`, loads the key and attaches the volume (each accepted), and boots its image through mechanism 2; its ID. */
+/**
+ * Creates a guest on machine 0 for `kit`, loads the key and attaches the volume (each accepted),
+ * and boots its image through mechanism 2, stopping at the first call mechanism 2 refuses (the
+ * callers that change the image check that refusal themselves); its ID.
+ */
 export function* preparedGuest(kit: BootKit, p: Preparation): Calls<number> {
   const o = yield* sut.apply({ kind: 'create-guest', machine: MACHINE, memoryPages: kit.memoryPages });
   yield* expectAccepted('REQ-PLATFORM-4', 'create-guest', o, 'create the guest of a confidential boot');

@@ -20,6 +20,7 @@ export default defineConfig({
       'test/startup-order/**/*.test.ts',
       'test/secure-ipl/**/*.test.ts',
       'test/migration/**/*.test.ts',
+      'test/confidential-boot/**/*.test.ts',
       'test/platform/**/*.test.ts',
       'test/properties/**/*.test.ts',
     ],

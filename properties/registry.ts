@@ -11,10 +11,11 @@ import { secureDumpProperties } from './secure-dump/index.js';
 import { secureInterceptionProperties } from './secure-interception/index.js';
 import { startupOrderProperties } from './startup-order/index.js';
 import { migrationProperties } from './migration/index.js';
+import { confidentialBootProperties } from './confidential-boot/index.js';
 import type { ModelProperty } from './property.js';
 
 /**
  * All properties of all mechanisms. Each is typed over its own input; the registry forgets the
  * input type, which only fast-check itself handles.
  */
-export const allProperties: readonly ModelProperty<unknown>[] = [...platformProperties, ...secureIplProperties, ...imageUnpackProperties, ...requestControlsProperties, ...hsmBindingProperties, ...startupOrderProperties, ...secureDumpProperties, ...secureInterceptionProperties, ...migrationProperties];
+export const allProperties: readonly ModelProperty<unknown>[] = [...platformProperties, ...secureIplProperties, ...imageUnpackProperties, ...requestControlsProperties, ...hsmBindingProperties, ...startupOrderProperties, ...secureDumpProperties, ...secureInterceptionProperties, ...migrationProperties, ...confidentialBootProperties];

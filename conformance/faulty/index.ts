@@ -24,6 +24,7 @@ import { loadAcceptingDuplicates, runStartingEarly, runStuckEarly, stepStartingE
 import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
 import { iplEnteringUnsigned, iplTrustingAnyKey } from './ipl-faults.js';
 import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
+import { loadKeyIgnoringTag, writeSectorZeroPlain } from './cboot-faults.js';
 import { finishOverFirstVersions, receiveAcceptingStale, receiveRememberingFirst, storeDuringMigration } from './migration-faults.js';
 
 /** One faulty implementation: what is wrong with it, and a fresh instance. */
@@ -139,6 +140,8 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
     ...variant('write-during-migration', 'guest-store lets the guest write into its memory area while it is being migrated (REQ-MIGR-5).', { handlers: { 'guest-store': storeDuringMigration } }, 'migration'),
     vectors: 'secure-interception',
   },
+  'boots-with-tampered-key-blob': variant('boots-with-tampered-key-blob', "cboot-load-key takes a key blob whose slot for this machine does not unwrap, its wrapped bytes as the image key (REQ-CBOOT-3).", { handlers: { 'cboot-load-key': loadKeyIgnoringTag } }, 'confidential-boot'),
+  'plaintext-volume-sector': variant('plaintext-volume-sector', 'cboot-write stores data sector 0 of the volume in plaintext (REQ-CBOOT-10).', { handlers: { 'cboot-write': writeSectorZeroPlain } }, 'confidential-boot'),
 });
 
 /** The names of the faulty implementations, in registry order. */

@@ -16,6 +16,7 @@ import * as dump from '../../properties/secure-dump/index.js';
 import * as intcp from '../../properties/secure-interception/index.js';
 import * as migr from '../../properties/migration/index.js';
 import * as ipl from '../../properties/secure-ipl/index.js';
+import * as cboot from '../../properties/confidential-boot/index.js';
 
 /** One stimulus property run with a fixed input: `() => property.run(input, undefined)`. */
 export type StimulusRun = () => Calls<unknown>;
@@ -125,5 +126,13 @@ export const CASE_SOURCES: readonly CaseSource[] = [
     stimuli: migr.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
     accepted: migr.ACCEPTED_PATH,
     acceptedRequirement: migr.ACCEPTED_REQUIREMENT,
+  },
+  {
+    mechanism: 'confidential-boot',
+    config: cboot.STIMULUS_CONFIG,
+    kinds: cboot.STIMULUS_KINDS,
+    stimuli: cboot.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: cboot.ACCEPTED_PATH,
+    acceptedRequirement: cboot.ACCEPTED_REQUIREMENT,
   },
 ];

@@ -91,4 +91,11 @@ export const TRANSITIONS: Readonly<Record<string, readonly Transition[]>> = {
     ['unpacking', 'migration-receive', 'unpacking'],
     ['unpacking', 'migration-receive', 'verify-failed', 'recorded'],
   ]),
+  'confidential-boot': table('confidential-boot', [
+    ['created', 'cboot-load-key', 'created'],
+    ...(['created', 'unpacking', 'verified', 'running'] as const).flatMap((p) => [[p, 'cboot-attach-volume', p] as const, [p, 'cboot-disk-write', p] as const]),
+    ['running', 'cboot-boot', 'running'],
+    ['running', 'cboot-read', 'running'],
+    ['running', 'cboot-write', 'running'],
+  ]),
 };

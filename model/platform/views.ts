@@ -8,6 +8,8 @@
 import { t, type Static } from '../core/schema.js';
 import type { World } from '../world/world.js';
 import { GUEST_PHASES } from '../world/world.js';
+import type { CbootSlice } from '../confidential-boot/index.js';
+import { DATA_OFFSET } from '../se-format/luks-volume.js';
 import { ENTRY, STARTUP_STATUSES, STUCK_REASONS, type Schedule } from '../startup-order/index.js';
 
 const phase = t.enum(GUEST_PHASES, 'lifecycle phase');
@@ -48,6 +50,7 @@ export const VIEW = {
     dumps: t.array(blob),
     migrationStreams: t.array(blob),
     relayed: t.array(blob),
+    volumes: t.array(t.object({ guest: t.id(), sectors: t.array(t.bytes({ size: 512 })) }), { doc: "each guest's attached data volume as its disk stores it, sector by sector (mechanism 10)" }),
   }),
   guest: t.object({
     party: t.enum(['guest'] as const),
@@ -68,6 +71,7 @@ export const VIEW = {
       }),
       "its boot's startup list and scheduler (mechanism 5), once loaded; no other party's view shows it",
     ),
+    cboot: t.object({ keyLoaded: t.bool('an image key is in its protected area'), volumeSectors: t.nullable(t.int(), 'the attached volume\'s data sectors'), started: t.nullable(t.array(t.string()), 'once its boot mounted the volume: the processes started') }, 'its confidential boot (mechanism 10); never a key'),
   }),
   owner: t.object({
     party: t.enum(['owner'] as const),
@@ -114,6 +118,11 @@ function startupView(s: Schedule | null): GuestView['startup'] {
   };
 }
 
+/** The guest's view of its confidential boot: whether a key is loaded, the volume's size, what started; no key. */
+function cbootView(c: CbootSlice): GuestView['cboot'] {
+  return { keyLoaded: c.imageKey !== null, volumeSectors: c.disk === null ? null : c.disk.size - DATA_OFFSET, started: c.started === null ? null : [...c.started] };
+}
+
 function hypervisorView(w: World): HypervisorView {
   const blobs = (l: Iterable<{ guest: number; bytes: Uint8Array }>) => [...l].map((b) => ({ guest: b.guest, bytes: copy(b.bytes) }));
   return {
@@ -135,6 +144,7 @@ function hypervisorView(w: World): HypervisorView {
     dumps: blobs(w.hypervisor.dumps),
     migrationStreams: blobs(w.hypervisor.migrationStreams),
     relayed: blobs(w.hypervisor.relayed),
+    volumes: byKey(w.guests).flatMap(([, g]) => (g.slices.cboot.disk === null ? [] : [{ guest: g.id, sectors: g.slices.cboot.disk.toArray().map(copy) }])),
   };
 }
 
@@ -150,7 +160,7 @@ export function viewOf(world: World, party: Party): View | null {
       const g = world.guests.get(party.guest);
       if (g === undefined) return null;
       const memory = byKey(g.memory).map(([page, bytes]) => ({ page, bytes: copy(bytes) }));
-      return { party: 'guest', id: g.id, phase: g.phase, psw: { mask: g.cpu.psw.mask, addr: g.cpu.psw.addr }, prefix: g.cpu.prefix, memory, startup: startupView(g.slices.startup.schedule) };
+      return { party: 'guest', id: g.id, phase: g.phase, psw: { mask: g.cpu.psw.mask, addr: g.cpu.psw.addr }, prefix: g.cpu.prefix, memory, startup: startupView(g.slices.startup.schedule), cboot: cbootView(g.slices.cboot) };
     }
     case 'owner': {
       const g = world.guests.get(party.guest);

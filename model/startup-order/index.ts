@@ -14,6 +14,7 @@ import { emptyStartupSlice } from './slice.js';
 export * from './actions.js';
 export * from './entries.js';
 export { CHAIN_SOURCES, realChain, type ChainSource } from './chain.js';
+export { fetchOnce, newSchedule } from './scheduler.js';
 export { START_GUARDS } from './guards.js';
 export { START_REJECTIONS, type StartCode } from './rejections.js';
 export { STUCK_REASONS, type Schedule, type StartupSlice, type StuckEntry, type StuckReason } from './slice.js';

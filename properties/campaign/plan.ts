@@ -98,6 +98,12 @@ export const COST_HINTS: Readonly<Record<string, number>> = {
   'migration/migration-confidential': 3,
   'secure-interception/footprint-only-in-view': 1.5,
   'secure-interception/noninterference': 2.5,
+  'confidential-boot/stimulus-each-guard': 33,
+  'confidential-boot/keys-and-plaintext-hidden': 1.5,
+  'confidential-boot/tamper-changes-plaintext': 1,
+  'confidential-boot/boot-stops-with-its-code': 1,
+  'confidential-boot/read-after-write': 1,
+  'confidential-boot/boot-runs-the-real-chain': 0.8,
 };
 
 /** The cost hint of `key` (`mechanism/name`); unknown properties count as 2. */

@@ -73,7 +73,7 @@ describe('semodel campaign', () => {
   it('refuses what it cannot run with one line and exit 2, naming the choices', async () => {
     for (const [argv, message] of [
       [['campaign', '--mechanism', 'nope'], /unknown mechanism 'nope'; one of: platform, secure-ipl, image-unpack/],
-      [['campaign', '--mechanism', 'confidential-boot'], /'confidential-boot' has no properties yet/],
+      [['campaign', '--mechanism', 'shrouded-deployment'], /'shrouded-deployment' has no properties yet/],
       [['campaign', '--property', 'nope'], /unknown property 'nope'; one of: .*noninterference/],
       [['campaign', '--runs', '0'], /--runs/],
       [['campaign', '--runs', 'many'], /--runs/],

@@ -1,12 +1,13 @@
 // Every host-key-document vector (IBM's fake signing-key chain) gives its verdict and failedCheck
 // through the library, with both crypto suites, at checkedAt and at both ends of the window the
-// verdict holds for; the chain failures carry OpenSSL's error code that IBM's error names.
+// verdict holds for, and through `semodel hkd verify --json`; the chain failures carry OpenSSL's error code that IBM's error names.
 import { describe, expect, it } from 'vitest';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import { nodeSuite } from '../../model/crypto/node-suite.js';
 import { hkdInputsOf } from '../../model/se-format/hkd-inputs.js';
 import { HKD_CHECKS, verifyHkd, type HkdInputs } from '../../model/se-format/hkd-verify.js';
-import { expectedOf, filesOf, HKD_CASES, unixSeconds } from './hkd-vector-files.js';
+import { runJson } from '../cli/cli-harness.js';
+import { caseFile, expectedOf, filesOf, HKD_CASES, unixSeconds } from './hkd-vector-files.js';
 
 function inputsOf(name: string): HkdInputs {
   const inputs = hkdInputsOf(filesOf(name));
@@ -60,5 +61,26 @@ describe('host-key-document vectors through the library', () => {
     expect(hkdInputsOf({ ...files, hkd: { name: 'x.crt', bytes: new TextEncoder().encode('hello') } })).toMatch(/^x\.crt: /);
     expect(hkdInputsOf({ ...files, rootCa: files.crls[0] ?? files.hkd })).toMatch(/holds no certificate/);
     expect(hkdInputsOf({ ...files, certs: [{ name: 'bad.pem', bytes: new TextEncoder().encode('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n') }] })).toMatch(/^bad\.pem: PEM block 1/);
+  });
+});
+
+describe('host-key-document vectors through the CLI', () => {
+  it.each(HKD_CASES)('%s: semodel hkd verify --json gives the verdict, exit 0 valid / 1 invalid', async (name) => {
+    const e = expectedOf(name);
+    const argv = [
+      'hkd',
+      'verify',
+      caseFile(name, e.inputs.hkd),
+      ...e.inputs.certs.flatMap((c) => ['--cert', caseFile(name, c)]),
+      ...e.inputs.crls.flatMap((c) => ['--crl', caseFile(name, c)]),
+      '--root-ca',
+      caseFile(name, e.inputs.rootCa),
+      '--at',
+      e.checkedAt,
+      '--json',
+    ];
+    const r = await runJson(...argv);
+    expect(r.json).toEqual(e.verdict === 'valid' ? { verdict: 'valid' } : { verdict: 'invalid', failedCheck: e.failedCheck });
+    expect(r.code).toBe(e.verdict === 'valid' ? 0 : 1);
   });
 });

@@ -3,6 +3,7 @@
  * CRL), read once per process, and the reading of a host's authentication information.
  * @module
  */
+import { bytesToHex } from '../core/bytes.js';
 import { IBM_ROOT_CA, IBM_ROOT_CA_CRL } from '../se-format/hkd-fixture.js';
 import { readHkdCertificate, readHkdCrl, type HkdCertificate, type HkdCrl } from '../se-format/hkd-x509.js';
 
@@ -26,11 +27,32 @@ export function clientTrust(): ClientTrust {
   return trust;
 }
 
+/** Parsed files kept at most: parsing with pkijs costs milliseconds, and clients present the same few files. */
+export const PARSE_MEMO_ENTRIES = 256;
+
+const parsedCertificates = new Map<string, HkdCertificate | string>();
+const parsedCrls = new Map<string, HkdCrl | string>();
+
+/**
+ * `read` of `der`, remembered by its bytes: a pure function of them, so a remembered value is the
+ * value (the records are immutable and keep their own copies).
+ */
+function remembered<T>(memo: Map<string, T>, read: (der: Uint8Array) => T, der: Uint8Array): T {
+  const key = bytesToHex(der);
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: starting over early or late only parses again: same results
+  if (memo.size >= PARSE_MEMO_ENTRIES) memo.clear();
+  const value = read(der);
+  memo.set(key, value);
+  return value;
+}
+
 /** A host's authentication information parsed, or null when a file is not DER X.509. */
 export function parseAuthInfo(hkd: Uint8Array, certificates: readonly Uint8Array[], crls: readonly Uint8Array[]): { hkd: HkdCertificate; certs: HkdCertificate[]; crls: HkdCrl[] } | null {
-  const document = readHkdCertificate(hkd);
-  const certs = certificates.map(readHkdCertificate);
-  const lists = crls.map(readHkdCrl);
+  const document = remembered(parsedCertificates, readHkdCertificate, hkd);
+  const certs = certificates.map((c) => remembered(parsedCertificates, readHkdCertificate, c));
+  const lists = crls.map((c) => remembered(parsedCrls, readHkdCrl, c));
   if (typeof document === 'string' || certs.some((c) => typeof c === 'string') || lists.some((c) => typeof c === 'string')) return null;
   return { hkd: document, certs: certs as HkdCertificate[], crls: lists as HkdCrl[] };
 }

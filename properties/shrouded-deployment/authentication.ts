@@ -29,9 +29,25 @@ export const authenticatedOnly = defineProperty({
   requirements: ['REQ-SHROUD-1', 'REQ-SHROUD-2', 'REQ-SHROUD-3', 'REQ-SHROUD-4'],
   statement:
     "The host manager's answer verifies; each hostile variant fails with its check; in any schedule, a client releases an image or a secret, and a shrouded deployment happens, only on a host whose latest verification by that client was valid, an image only when built for that host, and a deployment only with an image released.",
-  arbitrary: fc.array(arbOp, { minLength: 1, maxLength: 14 }),
-  *run(ops) {
+  arbitrary: fc.record({ first: fc.nat(), ops: fc.array(arbOp, { minLength: 1, maxLength: 14 }) }),
+  *run({ first, ops }) {
     yield* sut.reset(CONFIG);
+    // Three hostile variants, from a rotating first one, each after a valid verification and a
+    // released image: the failed verification withdraws the host, for an image, a secret and a deployment.
+    for (let i = 0; i < 3; i++) {
+      const c = HOSTILE[(first + i) % HOSTILE.length];
+      if (c === undefined) continue;
+      const client = 10 + i;
+      const verify = (files: typeof c.info, at: bigint): Action => ({ kind: 'shroud-verify-host', client, machine: MACHINE, hkd: files.hkd, certificates: [...files.certificates], crls: [...files.crls], at });
+      yield* expectAccepted('REQ-SHROUD-2', 'shroud-verify-host', yield* sut.apply(verify(HONEST, AT)));
+      yield* expectAccepted('REQ-SHROUD-3', 'shroud-release', yield* sut.apply({ kind: 'shroud-release', client, machine: MACHINE, what: 'image', payload: imageFor(0).header } satisfies Action));
+      const out = yield* sut.apply(verify(c.info, c.at));
+      const r = out.kind === 'accepted' ? (out.response as { verdict: string; failedCheck: string | null }) : undefined;
+      yield* holds('REQ-SHROUD-2', r?.verdict === 'invalid' && r.failedCheck === c.failedCheck, `verify ${c.name}: expected invalid with ${c.failedCheck}, got ${JSON.stringify(r ?? out)}`);
+      yield* expectCode('shroud-release', yield* sut.apply({ kind: 'shroud-release', client, machine: MACHINE, what: 'secret', payload: new Uint8Array([9]) } satisfies Action), 'HOST_NOT_AUTHENTIC', `a secret after ${c.name}`);
+      yield* expectCode('shroud-release', yield* sut.apply({ kind: 'shroud-release', client, machine: MACHINE, what: 'image', payload: imageFor(1).header } satisfies Action), 'HOST_NOT_AUTHENTIC', `an image after ${c.name}`);
+      yield* expectCode('shroud-deploy', yield* sut.apply({ kind: 'shroud-deploy', client, machine: MACHINE } satisfies Action), 'HOST_NOT_AUTHENTIC', `a deployment after ${c.name}`);
+    }
     const answer = yield* sut.apply({ kind: 'shroud-auth-info', machine: MACHINE });
     yield* expectAccepted('REQ-SHROUD-1', 'shroud-auth-info', answer);
     const info = answer.kind === 'accepted' ? (answer.response as { hkd: Uint8Array; certificates: Uint8Array[]; crls: Uint8Array[] }) : HONEST;

@@ -7,7 +7,7 @@
  */
 import { utf8ToBytes } from '../../model/core/bytes.js';
 import type { Action } from '../../model/platform/index.js';
-import { HONEST_HKD, IBM_INTERMEDIATE_CA, IBM_INTERMEDIATE_CA_CRL, IBM_SIGNING_KEY, IBM_SIGNING_KEY_CRL } from '../../model/se-format/hkd-fixture.js';
+import { HONEST_HKD, IBM_INTERMEDIATE_CA, IBM_INTERMEDIATE_CA_CRL, IBM_SIGNING_KEY, IBM_SIGNING_KEY_CRL, REVOKED_HKD } from '../../model/se-format/hkd-fixture.js';
 import type { WorldConfig } from '../../model/world/config.js';
 import { CONFIG as UNPACK_CONFIG, imageOf, MACHINE, OTHER_MACHINE, type TestImage } from '../image-unpack/fixtures.js';
 
@@ -40,6 +40,7 @@ export const HOSTILE: readonly { readonly name: string; readonly info: typeof HO
   { name: 'signing key twice', info: { ...HONEST, certificates: [IBM_SIGNING_KEY, IBM_SIGNING_KEY, IBM_INTERMEDIATE_CA] }, at: AT, failedCheck: 'signing-key-multiple' },
   { name: 'intermediate as the document', info: { ...HONEST, hkd: IBM_INTERMEDIATE_CA }, at: AT, failedCheck: 'hkd-akid' },
   { name: 'too late', info: HONEST, at: AT_EXPIRED, failedCheck: 'chain-crl-outdated' },
+  { name: 'revoked document', info: { ...HONEST, hkd: REVOKED_HKD }, at: AT, failedCheck: 'hkd-revoked' },
 ];
 
 /** Not DER: what a hostile host manager may send instead of a certificate. */

@@ -24,7 +24,8 @@ const CLIENT = 1;
 const STRANGER = 2;
 
 const verifyHonest = (client: number, machine: number): Action => ({ kind: 'shroud-verify-host', client, machine, hkd: HONEST.hkd, certificates: [...HONEST.certificates], crls: [...HONEST.crls], at: AT });
-const hostile = HOSTILE[0] ?? { info: HONEST, at: AT };
+// A revoked document: the hostile host of the 'host authentic' scenarios (IBM's hkd04).
+const hostile = HOSTILE.find((h) => h.failedCheck === 'hkd-revoked') ?? { info: HONEST, at: AT };
 const verifyHostile = (client: number, machine: number): Action => ({ kind: 'shroud-verify-host', client, machine, hkd: hostile.info.hkd, certificates: [...hostile.info.certificates], crls: [...hostile.info.crls], at: hostile.at });
 const releaseImage = (client: number, machine: number, host = 0): Action => ({ kind: 'shroud-release', client, machine, what: 'image', payload: imageFor(host).header });
 
@@ -53,7 +54,7 @@ const BUILDS: Readonly<Record<Kind, Build>> = {
   }),
   'shroud-set-setting': (f) => ({
     setup: f.has('hypervisor not immutable') ? [verifyHonest(CLIENT, MACHINE), releaseImage(CLIENT, MACHINE), { kind: 'shroud-deploy', client: CLIENT, machine: MACHINE }] : [],
-    action: { kind: 'shroud-set-setting', machine: f.has('machine exists') ? NO_MACHINE : MACHINE, by: 'hypervisor', setting: 'dump', value: 1n },
+    action: { kind: 'shroud-set-setting', machine: f.has('machine exists') ? NO_MACHINE : MACHINE, by: 'host-manager', setting: 'dump', value: 1n },
   }),
 };
 
@@ -125,7 +126,7 @@ export const shroudGuards = defineProperty({
       for (const a of setup) yield* expectAccepted('REQ-SHROUD-5', a.kind, yield* sut.apply(a), `${labelOf(s)}: setup`);
       const before = yield* seen();
       // The context names the label, the setup and the failing guards, as the vectors read them.
-      yield* expectCode(s.kind as ActionKind, yield* sut.apply(action), expectedCode(s), `${labelOf(s)}; after ${setup.map((a) => a.kind).join(', ') || 'nothing'}, failing: ${s.failing.join(', ')}`);
+      yield* expectCode(s.kind as ActionKind, yield* sut.apply(action), expectedCode(s), `${labelOf(s)}; in ${setup.length === 0 ? 'a fresh world' : `a world after ${setup.map((a) => a.kind).join(' then ')}`}, failing: ${s.failing.join(', ')}`);
       yield* holds('REQ-PLATFORM-7', (yield* seen()) === before, `${labelOf(s)}: the refusal changed what the host manager sees`);
     }
   },

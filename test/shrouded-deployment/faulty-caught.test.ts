@@ -1,6 +1,6 @@
 // Each faulty implementation of mechanism 8 is caught by the shrouded-deployment property written
-// for its fault (the property fails on it and passes on the model with the same seed), the deploy
-// fault also by the stimulus, and each by the conformance check of the shrouded-deployment properties.
+// for its fault (the property fails on it and passes on the model with the same seed), by the
+// stimulus (a revoked document, the host manager's request), and by the conformance check.
 import { authenticatedOnly } from '../../properties/shrouded-deployment/authentication.js';
 import { immutableSettings } from '../../properties/shrouded-deployment/immutable.js';
 import { shroudGuards } from '../../properties/shrouded-deployment/stimulus.js';
@@ -16,5 +16,5 @@ describeCatchers({
     'deploys-on-failed-host': authenticatedOnly as ModelProperty<unknown>,
   },
   stimulus: shroudGuards as ModelProperty<unknown>,
-  caughtByStimulus: ['deploys-on-failed-host'],
+  caughtByStimulus: ['accepts-revoked-hkd', 'host-manager-changes-immutable', 'deploys-on-failed-host'],
 });

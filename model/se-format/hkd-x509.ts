@@ -196,10 +196,18 @@ function parse<T>(der: Uint8Array, what: string, make: (schema: asn1js.AsnType) 
   }
 }
 
-/** Reads a DER X.509 certificate; a message when it does not decode. */
+/** Reads a DER X.509 certificate; a message when it does not decode. Total. */
 export function readHkdCertificate(der: Uint8Array): HkdCertificate | string {
   const cert = parse(der, 'an X.509 certificate', (schema) => new pkijs.Certificate({ schema }));
   if (typeof cert === 'string') return cert;
+  try {
+    return certificateRecord(der, cert);
+  } catch (e) {
+    return `not an X.509 certificate: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function certificateRecord(der: Uint8Array, cert: pkijs.Certificate): HkdCertificate {
   const ext = (oid: string): pkijs.Extension | undefined => cert.extensions?.find((e) => e.extnID === oid);
   const skidValue = ext(OID_SKID)?.parsedValue as unknown;
   return {
@@ -223,10 +231,18 @@ export function readHkdCertificate(der: Uint8Array): HkdCertificate | string {
 /** CRL extensions OpenSSL handles (a critical one of another kind makes the CRL unusable). */
 const HANDLED_CRL_EXTENSIONS = new Set([OID_AKID, '2.5.29.20', '2.5.29.27', OID_IDP, '2.5.29.46']);
 
-/** Reads a DER CRL; a message when it does not decode. */
+/** Reads a DER CRL; a message when it does not decode. Total. */
 export function readHkdCrl(der: Uint8Array): HkdCrl | string {
   const crl = parse(der, 'an X.509 CRL', (schema) => new pkijs.CertificateRevocationList({ schema }));
   if (typeof crl === 'string') return crl;
+  try {
+    return crlRecord(der, crl);
+  } catch (e) {
+    return `not an X.509 CRL: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function crlRecord(der: Uint8Array, crl: pkijs.CertificateRevocationList): HkdCrl {
   const exts = crl.crlExtensions?.extensions ?? [];
   return {
     der: der.slice(),

@@ -113,3 +113,25 @@ describe('shrouded deployment handlers', () => {
     expect(step(deployed, { kind: 'shroud-set-setting', machine: OTHER_MACHINE, by: 'client', setting: 'console', value: 2n }).outcome.kind).toBe('accepted');
   });
 });
+
+describe('shroud-verify-host is total on damaged files', () => {
+  it('a byte changed anywhere in any file gives AUTH_INFO_MALFORMED or a verdict, never a throw', async () => {
+    const fc = (await import('fast-check')).default;
+    const w = start();
+    const files = [HONEST.hkd, ...HONEST.certificates, ...HONEST.crls];
+    fc.assert(
+      fc.property(fc.nat(files.length - 1), fc.nat(), fc.integer({ min: 1, max: 255 }), (which, at, xor) => {
+        const damaged = files.map((f, i) => {
+          if (i !== which) return f;
+          const c = f.slice();
+          c[at % c.length] = (c[at % c.length] ?? 0) ^ xor;
+          return c;
+        });
+        const [hkd = GARBAGE, c1 = GARBAGE, c2 = GARBAGE, r1 = GARBAGE, r2 = GARBAGE] = damaged;
+        const o = step(w, verify(1, MACHINE, { hkd, certificates: [c1, c2], crls: [r1, r2] })).outcome;
+        return o.kind === 'accepted' || o.code === 'AUTH_INFO_MALFORMED';
+      }),
+      { numRuns: 60, seed: 8 },
+    );
+  });
+});

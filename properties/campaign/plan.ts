@@ -96,6 +96,7 @@ export const COST_HINTS: Readonly<Record<string, number>> = {
   'secure-interception/stimulus-guard-pairs': 8,
   'shrouded-deployment/stimulus-each-guard': 4,
   'shrouded-deployment/nothing-to-unauthenticated-host': 1,
+  'shrouded-deployment/verdict-independent-of-order': 1,
   'shrouded-deployment/immutable-after-deploy': 1,
   'shrouded-deployment/servers-unique-and-as-built': 1,
   'migration/stimulus-each-guard': 29,

@@ -34,10 +34,14 @@ export const HKD_CHECKS = [
   'crl-outdated',
   'crl-signature',
   'hkd-revoked',
-] as const satisfies readonly (ChainCheck | CrlCheck | string)[];
+] as const;
 
 /** A check of HKD verification. `hkd-security-bits` (a document key under 112 bits) has no vector. */
 export type HkdCheck = (typeof HKD_CHECKS)[number];
+
+// Every check the chain and CRL steps name is one of HKD_CHECKS (fails to compile otherwise).
+const covered: [ChainCheck | CrlCheck] extends [HkdCheck] ? true : never = true;
+void covered;
 
 /** What the verifier is given: parsed certificates and CRLs, as IBM's verifier loads them. */
 export interface HkdInputs {

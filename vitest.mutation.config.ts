@@ -19,6 +19,7 @@ export default defineConfig({
       'test/secure-interception/**/*.test.ts',
       'test/startup-order/**/*.test.ts',
       'test/secure-ipl/**/*.test.ts',
+      'test/shrouded-deployment/**/*.test.ts',
       'test/migration/**/*.test.ts',
       'test/confidential-boot/**/*.test.ts',
       'test/platform/**/*.test.ts',

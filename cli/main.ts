@@ -56,8 +56,10 @@ Commands:
   semodel ipl check-component FILE --trusted CERT [--trusted CERT]... [--json]
   semodel ipl run --component KIND=FILE[@ADDR] [--component ...]... --trusted CERT... [--psw HEX] [--json]
       secure IPL of signed components: the kernel's verdict on one signed file; a whole IPL with its report
+  semodel hkd verify HKD --cert CERT [--cert CERT]... [--crl CRL]... --root-ca CRT --at ISO-TIME [--json]
+      a host-key document checked as IBM's verifier checks it, at a given time
 
-Run 'semodel <command> --help' (or 'semodel image|attest|secret|dump|ipl <command> --help') for a command's options;
+Run 'semodel <command> --help' (or 'semodel image|attest|secret|dump|ipl|hkd <command> --help') for a command's options;
 'semodel --version' (or -V) prints the version.
 Exit status: 0 success, 1 a check or property failed, 2 unusable input or arguments.`;
 
@@ -104,6 +106,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return (await import('./dump.js')).dumpCommand(rest, io);
       case 'ipl':
         return (await import('./ipl.js')).iplCommand(rest, io);
+      case 'hkd':
+        return (await import('./hkd.js')).hkdCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'; try 'semodel --help'`);
     }

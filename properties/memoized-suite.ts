@@ -1,5 +1,5 @@
 /**
- * A crypto suite that remembers its key agreements. P-521 ECDH costs about 20 ms in pure
+ * A crypto suite that remembers its key agreements (and certificate signature checks). P-521 ECDH costs about 20 ms in pure
  * JavaScript, and properties and tests use a handful of fixed keys, so each agreement (and each
  * public key) is computed once; everything else runs as it is. Results are those of `base`.
  * @module
@@ -13,10 +13,11 @@ import type { CryptoSuite, EcPoint } from '../model/crypto/suite.js';
  */
 export const MEMO_ENTRIES = 4096;
 
-/** `base` with ECDH and public-key derivation memoized by their inputs. */
+/** `base` with ECDH, public-key derivation and certificate signature checks memoized by their inputs. */
 export function memoizeKeyAgreement(base: CryptoSuite): CryptoSuite {
   const shared = new Map<string, Uint8Array | undefined>();
   const publics = new Map<string, EcPoint | undefined>();
+  const verified = new Map<string, boolean>();
   const remember = <V>(memo: Map<string, V>, key: string, compute: () => V): V => {
     if (!memo.has(key)) {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: starting over early or late only recomputes: same results
@@ -29,5 +30,8 @@ export function memoizeKeyAgreement(base: CryptoSuite): CryptoSuite {
     ...base,
     ecdh: (curve, d, pub) => remember(shared, `${curve}:${bytesToHex(d)}:${bytesToHex(pub.x)}:${bytesToHex(pub.y)}`, () => base.ecdh(curve, d, pub)),
     ecPublicKey: (curve, d) => remember(publics, `${curve}:${bytesToHex(d)}`, () => base.ecPublicKey(curve, d)),
+    // RSA-4096 chains (host-key documents) verify the same few signatures over and over.
+    certificateVerify: (key, hash, message, signature) =>
+      remember(verified, `${key.kind}:${bytesToHex(key.spki)}:${hash}:${bytesToHex(base.sha256(message))}:${bytesToHex(signature)}`, () => base.certificateVerify(key, hash, message, signature)),
   };
 }

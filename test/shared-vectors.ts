@@ -23,7 +23,7 @@ function find(): string | undefined {
 }
 
 /** The absolute path of `shared/vectors/<kind>`; throws a clear error when it is not there. */
-export function sharedVectors(kind: 'se-images' | 'xts' | 'attestation' | 'dumps' | 'add-secret' | 'signed-components'): string {
+export function sharedVectors(kind: 'se-images' | 'xts' | 'attestation' | 'dumps' | 'add-secret' | 'signed-components' | 'host-key-documents'): string {
   const root = find();
   const dir = root === undefined ? undefined : path.join(root, kind);
   if (dir === undefined || !existsSync(dir)) {

@@ -23,6 +23,7 @@ import { associateWithoutSecret, bindByNonSecureGuest, bindTakingBoundQueue, des
 import { loadAcceptingDuplicates, runStartingEarly, runStuckEarly, stepStartingEarly, stepStuckEarly } from './startup-faults.js';
 import { dumpIgnoringPcf, dumpReusingKeys, dumpWithPlaintextPage } from './dump-faults.js';
 import { iplEnteringUnsigned, iplTrustingAnyKey } from './ipl-faults.js';
+import { deployOnFailedHost, settingByHostManagerAfterImmutable, verifyAcceptingRevoked } from './shroud-faults.js';
 import { executeCopyingOneRegisterTooMany, resumeApplyingNotification, resumeApplyingOutsideFootprint } from './interception-faults.js';
 import { loadKeyIgnoringTag, writeSectorZeroPlain } from './cboot-faults.js';
 import { finishOverFirstVersions, receiveAcceptingStale, receiveRememberingFirst, storeDuringMigration } from './migration-faults.js';
@@ -123,6 +124,9 @@ export const FAULTY: Readonly<Record<string, FaultyImplementation>> = Object.fre
   'duplicate-starts-twice': variant('duplicate-starts-twice', 'startup-load accepts a list that names a process twice, which then starts twice (REQ-START-2).', { handlers: { 'startup-load': loadAcceptingDuplicates } }, 'startup-order'),
   'ipl-trusts-any-key': variant('ipl-trusts-any-key', 'ipl takes a signature by a key no trusted certificate names as verified: the load continues (REQ-IPL-3).', { handlers: { ipl: iplTrustingAnyKey } }, 'secure-ipl'),
   'ipl-enters-unsigned': variant('ipl-enters-unsigned', 'ipl skips the additional verification: the load continues into an unsigned kernel (REQ-IPL-4).', { handlers: { ipl: iplEnteringUnsigned } }, 'secure-ipl'),
+  'accepts-revoked-hkd': variant('accepts-revoked-hkd', "shroud-verify-host takes a host-key document listed in the signing key's CRL as valid (REQ-SHROUD-2).", { handlers: { 'shroud-verify-host': verifyAcceptingRevoked } }, 'shrouded-deployment'),
+  'host-manager-changes-immutable': variant('host-manager-changes-immutable', 'shroud-set-setting lets the host manager change a security setting after immutable mode (REQ-SHROUD-6).', { handlers: { 'shroud-set-setting': settingByHostManagerAfterImmutable } }, 'shrouded-deployment'),
+  'deploys-on-failed-host': variant('deploys-on-failed-host', "shroud-deploy deploys on a host whose latest verification by the client failed, once an image was released there (REQ-SHROUD-3).", { handlers: { 'shroud-deploy': deployOnFailedHost } }, 'shrouded-deployment'),
   'dump-without-pcf': variant('dump-without-pcf', 'dump-init dumps a guest whose image has PCF bit 34 clear, as if the bit were set (REQ-DUMP-2).', { handlers: { 'dump-init': dumpIgnoringPcf } }, 'secure-dump'),
   'plaintext-page-in-dump': variant('plaintext-page-in-dump', "dump-storage-state writes the chunk's first encrypted page into the dump unencrypted (REQ-DUMP-8).", { handlers: { 'dump-storage-state': dumpWithPlaintextPage } }, 'secure-dump'),
   'reused-dump-key': variant('reused-dump-key', "dump-init derives a dump's keys from the guest's ID instead of drawing them: every dump of a guest has the same keys (REQ-DUMP-4).", { handlers: { 'dump-init': dumpReusingKeys } }, 'secure-dump'),

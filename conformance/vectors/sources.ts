@@ -17,6 +17,7 @@ import * as intcp from '../../properties/secure-interception/index.js';
 import * as migr from '../../properties/migration/index.js';
 import * as ipl from '../../properties/secure-ipl/index.js';
 import * as cboot from '../../properties/confidential-boot/index.js';
+import * as shroud from '../../properties/shrouded-deployment/index.js';
 
 /** One stimulus property run with a fixed input: `() => property.run(input, undefined)`. */
 export type StimulusRun = () => Calls<unknown>;
@@ -118,6 +119,14 @@ export const CASE_SOURCES: readonly CaseSource[] = [
     stimuli: intcp.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
     accepted: intcp.ACCEPTED_PATH,
     acceptedRequirement: INTCP_ACCEPTED,
+  },
+  {
+    mechanism: 'shrouded-deployment',
+    config: shroud.STIMULUS_CONFIG,
+    kinds: shroud.STIMULUS_KINDS,
+    stimuli: shroud.STIMULI.map((s) => () => s.property.run(s.input, undefined)),
+    accepted: shroud.ACCEPTED_PATH,
+    acceptedRequirement: { 'shroud-auth-info': 'REQ-SHROUD-1', 'shroud-verify-host': 'REQ-SHROUD-2', 'shroud-release': 'REQ-SHROUD-4', 'shroud-deploy': 'REQ-SHROUD-5', 'shroud-set-setting': 'REQ-SHROUD-6' },
   },
   {
     mechanism: 'migration',

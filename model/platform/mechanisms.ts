@@ -11,6 +11,7 @@ import { hsmBinding } from '../hsm-binding/index.js';
 import { startupOrder } from '../startup-order/index.js';
 import { secureDump } from '../secure-dump/index.js';
 import { secureInterception } from '../secure-interception/index.js';
+import { shroudedDeployment } from '../shrouded-deployment/index.js';
 import { migration } from '../migration/index.js';
 import { confidentialBoot } from '../confidential-boot/index.js';
 import type { ActionOfSpec, Handler, Mechanism, ResponseOfSpec } from '../world/mechanism.js';
@@ -18,7 +19,7 @@ import type { GuestSlices, World } from '../world/world.js';
 import { lifecycle } from './lifecycle.js';
 
 /** Every mechanism, in the order of the seeds. */
-export const MECHANISMS = [secureIpl, imageUnpack, requestControls, hsmBinding, startupOrder, secureDump, secureInterception, migration, confidentialBoot] as const;
+export const MECHANISMS = [secureIpl, imageUnpack, requestControls, hsmBinding, startupOrder, secureDump, secureInterception, shroudedDeployment, migration, confidentialBoot] as const;
 
 /** The slices of a new guest: each mechanism's own. */
 function newGuestSlices(): GuestSlices {

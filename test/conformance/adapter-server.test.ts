@@ -155,7 +155,7 @@ describe('serveAdapter and semodel adapter in-process', () => {
     expect(JSON.parse(written.join('').split('\n')[0] ?? '')).toEqual({
       jsonrpc: '2.0',
       id: 1,
-      result: { protocol: 'semodel-adapter/1', implementation: 'semodel', version, mechanisms: ['platform', 'secure-ipl', 'image-unpack', 'request-controls', 'hsm-binding', 'startup-order', 'secure-dump', 'secure-interception', 'migration', 'confidential-boot'] },
+      result: { protocol: 'semodel-adapter/1', implementation: 'semodel', version, mechanisms: ['platform', 'secure-ipl', 'image-unpack', 'request-controls', 'hsm-binding', 'startup-order', 'secure-dump', 'secure-interception', 'shrouded-deployment', 'migration', 'confidential-boot'] },
     });
   });
 });

@@ -61,16 +61,19 @@ A failure writes its shrunk counterexample as a trace file under --out and print
 the command that replays it: semodel campaign replay FILE.
 Exit status: 0 when every property passed, 1 when one failed, 2 for bad arguments.`;
 
-/** The selection's properties, by `--mechanism` and `--property`. @throws UsageError naming the choices */
-export function selectProperties(mechanisms: readonly string[], names: readonly string[]): ModelProperty<unknown>[] {
+/**
+ * The selection's properties from `pool` (the registry's), by `--mechanism` and `--property`.
+ * @throws UsageError naming the choices
+ */
+export function selectProperties(mechanisms: readonly string[], names: readonly string[], pool: readonly ModelProperty<unknown>[] = allProperties): ModelProperty<unknown>[] {
   for (const m of mechanisms) {
     if (m !== 'platform' && !isMechanismName(m)) throw new UsageError(`unknown mechanism '${m}'; one of: ${MECHANISM_NAMES.join(', ')}`);
-    if (!allProperties.some((p) => p.mechanism === m)) {
-      const have = [...new Set(allProperties.map((p) => p.mechanism))].join(', ');
+    if (!pool.some((p) => p.mechanism === m)) {
+      const have = [...new Set(pool.map((p) => p.mechanism))].join(', ');
       throw new UsageError(`mechanism '${m}' has no properties yet; mechanisms with properties: ${have}`);
     }
   }
-  let selected = allProperties.filter((p) => mechanisms.length === 0 || mechanisms.includes(p.mechanism));
+  let selected = pool.filter((p) => mechanisms.length === 0 || mechanisms.includes(p.mechanism));
   if (names.length > 0) {
     for (const n of names) {
       if (!selected.some((p) => p.name === n || `${p.mechanism}/${p.name}` === n)) {

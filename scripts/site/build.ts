@@ -6,8 +6,10 @@
  *     tsx scripts/site/build.ts [--out DIR] [--campaign SUMMARY.json] [--runs N]
  *
  * Without --campaign it runs `semodel campaign --runs N --seed 2026` (N default 5: about ten
- * seconds) and shows that summary. The one date in the site is the commit's (SOURCE_DATE_EPOCH
- * when set, else `git log -1 --format=%cI`); two builds of a commit are byte-identical.
+ * seconds) and shows that summary. The site's one date is the footer line of every page,
+ * {@link builtOnLine}: the commit's date (SOURCE_DATE_EPOCH when set, else
+ * `git log -1 --format=%cI`); two builds of a commit are byte-identical, and the reproducibility
+ * test (scripts/site/reproducible.ts) allows a difference in that line only.
  * @module
  */
 import { execFileSync } from 'node:child_process';
@@ -41,6 +43,14 @@ export function buildDate(): string {
   } catch {
     return 'an unknown date';
   }
+}
+
+/**
+ * The footer line that dates the site (the build and the campaign it shows): the one line two
+ * builds of a commit may differ in (`DATE_LINE` of reproducible.ts).
+ */
+export function builtOnLine(date: string): string {
+  return `<p class="semodel-built-on">Built on ${date} by <code>npm run docs</code> (the campaign evidence is this build's).</p>`;
 }
 
 /** The markdown files of the repository the site holds (and the link check reads). */
@@ -124,7 +134,7 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   for (const file of markdown) {
     const raw = readFileSync(path.join(ROOT, file), 'utf8');
     const module = ev.modules.find((m) => m.specFile === file);
-    const text = module === undefined ? raw : mechanismPage(module, ev, raw, date, rc);
+    const text = module === undefined ? raw : mechanismPage(module, ev, raw, rc);
     const r = rewriteLinks(file, text, { kindOf, inSite: (p) => inSite.has(p) }, ['.ts', '.mjs', '.py', '.mts']);
     r.sources.forEach((s) => sources.add(s));
     r.folders.forEach((f) => folders.add(f));
@@ -140,7 +150,7 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   // Generated pages sit at site/ as if in the repository, so their links are rewritten the same way.
   const generated: readonly [string, string, string, string][] = [
     ['site/traceability.md', traceabilityPage(ev), 'Traceability matrix', 'Evidence'],
-    ['site/coverage.md', coveragePage(ev, coverage, date), 'Coverage', 'Evidence'],
+    ['site/coverage.md', coveragePage(ev, coverage), 'Coverage', 'Evidence'],
     ['site/vectors.md', vectorsPage(ev), 'Vectors', 'Evidence'],
     ['site/schemas.md', schemasPage(schemaFiles), 'Schemas (JSON Schema files)', 'Reference'],
   ];
@@ -175,7 +185,7 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
 
   // The site.
   const out = path.resolve(ROOT, options.out);
-  const td = await runTypedoc(out);
+  const td = await runTypedoc(out, builtOnLine(date));
   if (!td.ok) problems.push(`typedoc reported ${td.errors} errors`);
   if (td.warnings > 0) problems.push(`typedoc reported ${td.warnings} warnings (a link it cannot resolve, a file it cannot copy)`);
   cpSync(path.join(build, 'site/campaign-summary.json'), path.join(out, 'campaign-summary.json'));

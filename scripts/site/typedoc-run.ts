@@ -43,9 +43,12 @@ export interface TypedocResult {
   readonly warnings: number;
 }
 
-/** Builds the site into `out` from typedoc.json (its entry points, the build folder's documents). */
-export async function runTypedoc(out: string): Promise<TypedocResult> {
-  const app = await Application.bootstrapWithPlugins({ out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings }, [new TypeDocReader(), new TSConfigReader()]);
+/**
+ * Builds the site into `out` from typedoc.json (its entry points, the build folder's documents),
+ * with `footer` (HTML) at the foot of every page.
+ */
+export async function runTypedoc(out: string, footer: string): Promise<TypedocResult> {
+  const app = await Application.bootstrapWithPlugins({ out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings, customFooterHtml: footer }, [new TypeDocReader(), new TSConfigReader()]);
   const project = await app.convert();
   if (project === undefined) return { ok: false, errors: app.logger.errorCount, warnings: app.logger.warningCount };
   await app.generateOutputs(project);

@@ -27,6 +27,7 @@ import { brokenMarkdownLinks, brokenSiteLinks, filesUnder } from './links.js';
 import { firstHeading, rewriteLinks, withFrontMatter, type PathKind } from './markdown.js';
 import { mechanismPage } from './mechanism-page.js';
 import { coverageNumbers, coveragePage, folderPage, schemasPage, traceabilityPage, vectorsPage } from './pages.js';
+import { groupOf, navigationOrder } from './navigation.js';
 import { sourcePage } from './source-pages.js';
 import { runTypedoc } from './typedoc-run.js';
 
@@ -64,13 +65,6 @@ export function repoMarkdown(): string[] {
   return ['README.md', ...inDir('spec'), ...inDir('docs'), ...extra];
 }
 
-/** The group a repository markdown file goes under in the navigation. */
-function groupOf(file: string): string {
-  if (file.startsWith('spec/')) return 'Specification';
-  if (/^docs\/(actions|adapter-protocol|requirements|trace-format)\.md$/.test(file)) return 'Reference';
-  return 'Guides';
-}
-
 /** The campaign summary: read from `file`, or run now. Timings dropped (they differ per run). */
 function campaignSummary(file: string | undefined, runs: number): CampaignSummary {
   const text =
@@ -91,7 +85,10 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   const build = path.join(ROOT, BUILD);
   rmSync(build, { recursive: true, force: true });
   mkdirSync(build, { recursive: true });
+  /** The markdown pages written, for typedoc's project documents. */
+  const documents: string[] = [];
   const write = (rel: string, text: string): void => {
+    if (rel.endsWith('.md') && rel !== 'README.md') documents.push(rel);
     mkdirSync(path.dirname(path.join(build, rel)), { recursive: true });
     writeFileSync(path.join(build, rel), text);
   };
@@ -148,17 +145,17 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   // Generated pages.
   const schemaFiles = filesUnder(path.join(ROOT, 'docs/schema')).map((f) => `docs/schema/${f}`);
   // Generated pages sit at site/ as if in the repository, so their links are rewritten the same way.
-  const generated: readonly [string, string, string, string][] = [
-    ['site/traceability.md', traceabilityPage(ev), 'Traceability matrix', 'Evidence'],
-    ['site/coverage.md', coveragePage(ev, coverage), 'Coverage', 'Evidence'],
-    ['site/vectors.md', vectorsPage(ev), 'Vectors', 'Evidence'],
-    ['site/schemas.md', schemasPage(schemaFiles), 'Schemas (JSON Schema files)', 'Reference'],
+  const generated: readonly [string, string, string][] = [
+    ['site/traceability.md', traceabilityPage(ev), 'Traceability matrix'],
+    ['site/coverage.md', coveragePage(ev, coverage), 'Coverage'],
+    ['site/vectors.md', vectorsPage(ev), 'Vectors'],
+    ['site/schemas.md', schemasPage(schemaFiles), 'Schemas (JSON Schema files)'],
   ];
   const siteFiles = new Set(generated.map(([f]) => f));
-  for (const [file, text, title, group] of generated) {
+  for (const [file, text, title] of generated) {
     const r = rewriteLinks(file, text, { kindOf: (p) => (siteFiles.has(p) ? 'markdown' : kindOf(p)), inSite: (p) => inSite.has(p) || siteFiles.has(p) }, ['.ts', '.mjs', '.py', '.mts']);
     r.sources.forEach((x) => sources.add(x));
-    write(file, withFrontMatter(r.text, { title, group }));
+    write(file, withFrontMatter(r.text, { title, group: groupOf(file) }));
   }
   write('site/campaign-summary.json', `${JSON.stringify(ev.campaign, null, 2)}\n`);
   write('site/vector-cases.json', `${JSON.stringify(ev.vectors, null, 2)}\n`);
@@ -179,13 +176,14 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
       }
       return { name: e.name, link: path.posix.relative(folder, `../${p}`) };
     });
-    write(`${folder}/index.md`, withFrontMatter(folderPage(folder, entries), { title: `${folder}/`, group: 'Files' }));
+    write(`${folder}/index.md`, withFrontMatter(folderPage(folder, entries), { title: `${folder}/`, group: groupOf(`${folder}/index.md`) }));
   }
   for (const s of [...sources].sort()) write(`source/${s}.html`, sourcePage(s, readFileSync(path.join(ROOT, s), 'utf8')));
 
   // The site.
   const out = path.resolve(ROOT, options.out);
-  const td = await runTypedoc(out, builtOnLine(date));
+  const order = navigationOrder(documents).map((f) => `${BUILD}/${f}`);
+  const td = await runTypedoc(out, builtOnLine(date), order);
   if (!td.ok) problems.push(`typedoc reported ${td.errors} errors`);
   if (td.warnings > 0) problems.push(`typedoc reported ${td.warnings} warnings (a link it cannot resolve, a file it cannot copy)`);
   cpSync(path.join(build, 'site/campaign-summary.json'), path.join(out, 'campaign-summary.json'));

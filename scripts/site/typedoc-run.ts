@@ -6,6 +6,7 @@
  * @module
  */
 import { Application, LogLevel, TSConfigReader, TypeDocReader } from 'typedoc';
+import { GROUP_ORDER } from './navigation.js';
 
 /** The markdown-it instance typedoc passes its loader (only the parts used here). */
 interface MarkdownItLike {
@@ -45,10 +46,13 @@ export interface TypedocResult {
 
 /**
  * Builds the site into `out` from typedoc.json (its entry points, the build folder's documents),
- * with `footer` (HTML) at the foot of every page.
+ * with `footer` (HTML) at the foot of every page and `documents` (paths from the repository
+ * root) as the project documents, in navigation order.
  */
-export async function runTypedoc(out: string, footer: string): Promise<TypedocResult> {
-  const app = await Application.bootstrapWithPlugins({ out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings, customFooterHtml: footer }, [new TypeDocReader(), new TSConfigReader()]);
+export async function runTypedoc(out: string, footer: string, documents: readonly string[]): Promise<TypedocResult> {
+  const app = await Application.bootstrapWithPlugins(
+    { out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings, customFooterHtml: footer, projectDocuments: [...documents], groupOrder: [...GROUP_ORDER, '*'] },
+    [new TypeDocReader(), new TSConfigReader()]);
   const project = await app.convert();
   if (project === undefined) return { ok: false, errors: app.logger.errorCount, warnings: app.logger.warningCount };
   await app.generateOutputs(project);

@@ -30,6 +30,7 @@ import { coverageNumbers, coveragePage, folderPage, schemasPage, traceabilityPag
 import { groupOf, navigationOrder } from './navigation.js';
 import { sourcePage } from './source-pages.js';
 import { runTypedoc } from './typedoc-run.js';
+import { canonicalHighlightClasses } from './highlight-classes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The build folder: the markdown typedoc reads (ignored by git). */
@@ -184,6 +185,7 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   const out = path.resolve(ROOT, options.out);
   const order = navigationOrder(documents).map((f) => `${BUILD}/${f}`);
   const td = await runTypedoc(out, builtOnLine(date), order);
+  canonicalHighlightClasses(out);
   if (!td.ok) problems.push(`typedoc reported ${td.errors} errors`);
   if (td.warnings > 0) problems.push(`typedoc reported ${td.warnings} warnings (a link it cannot resolve, a file it cannot copy)`);
   cpSync(path.join(build, 'site/campaign-summary.json'), path.join(out, 'campaign-summary.json'));

@@ -83,6 +83,7 @@ describe('the site in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (build !== undefined) rmSync(build.out, { recursive: true, force: true });
   });
 
   it('opens every page of the documents with no console error and no failed request', () => {

@@ -6,8 +6,10 @@
  *     tsx scripts/site/build.ts [--out DIR] [--campaign SUMMARY.json] [--runs N]
  *
  * Without --campaign it runs `semodel campaign --runs N --seed 2026` (N default 5: about ten
- * seconds) and shows that summary. The one date in the site is the commit's (SOURCE_DATE_EPOCH
- * when set, else `git log -1 --format=%cI`); two builds of a commit are byte-identical.
+ * seconds) and shows that summary. The site's one date is the footer line of every page,
+ * {@link builtOnLine}: the commit's date (SOURCE_DATE_EPOCH when set, else
+ * `git log -1 --format=%cI`); two builds of a commit are byte-identical, and the reproducibility
+ * test (scripts/site/reproducible.ts) allows a difference in that line only.
  * @module
  */
 import { execFileSync } from 'node:child_process';
@@ -16,16 +18,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_REJECTIONS } from '../../model/platform/rejections.js';
 import { GUEST_PHASES } from '../../model/world/world.js';
+import type { CoverageBaseline } from '../../properties/campaign/baseline.js';
 import type { CampaignSummary } from '../../properties/campaign/summary.js';
 import { diagramModel, diagramProblems, diagramSvg } from './diagram.js';
 import { evidenceProblems } from './checks.js';
-import { gatherEvidence, type CoverageBaseline } from './evidence.js';
+import { gatherEvidence } from './evidence.js';
 import { brokenMarkdownLinks, brokenSiteLinks, filesUnder } from './links.js';
 import { firstHeading, rewriteLinks, withFrontMatter, type PathKind } from './markdown.js';
 import { mechanismPage } from './mechanism-page.js';
 import { coverageNumbers, coveragePage, folderPage, schemasPage, traceabilityPage, vectorsPage } from './pages.js';
+import { groupOf, navigationOrder } from './navigation.js';
 import { sourcePage } from './source-pages.js';
 import { runTypedoc } from './typedoc-run.js';
+import { canonicalHighlightClasses } from './highlight-classes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The build folder: the markdown typedoc reads (ignored by git). */
@@ -42,6 +47,14 @@ export function buildDate(): string {
   }
 }
 
+/**
+ * The footer line that dates the site (the build and the campaign it shows): the one line two
+ * builds of a commit may differ in (`DATE_LINE` of reproducible.ts).
+ */
+export function builtOnLine(date: string): string {
+  return `<p class="semodel-built-on">Built on ${date} by <code>npm run docs</code> (the campaign evidence is this build's).</p>`;
+}
+
 /** The markdown files of the repository the site holds (and the link check reads). */
 export function repoMarkdown(): string[] {
   const inDir = (d: string): string[] =>
@@ -51,13 +64,6 @@ export function repoMarkdown(): string[] {
       .map((f) => `${d}/${f}`);
   const extra = ['conformance/templates/python/README.md'].filter((f) => existsSync(path.join(ROOT, f)));
   return ['README.md', ...inDir('spec'), ...inDir('docs'), ...extra];
-}
-
-/** The group a repository markdown file goes under in the navigation. */
-function groupOf(file: string): string {
-  if (file.startsWith('spec/')) return 'Specification';
-  if (/^docs\/(actions|adapter-protocol|requirements|trace-format)\.md$/.test(file)) return 'Reference';
-  return 'Guides';
 }
 
 /** The campaign summary: read from `file`, or run now. Timings dropped (they differ per run). */
@@ -80,7 +86,10 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   const build = path.join(ROOT, BUILD);
   rmSync(build, { recursive: true, force: true });
   mkdirSync(build, { recursive: true });
+  /** The markdown pages written, for typedoc's project documents. */
+  const documents: string[] = [];
   const write = (rel: string, text: string): void => {
+    if (rel.endsWith('.md') && rel !== 'README.md') documents.push(rel);
     mkdirSync(path.dirname(path.join(build, rel)), { recursive: true });
     writeFileSync(path.join(build, rel), text);
   };
@@ -123,7 +132,7 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   for (const file of markdown) {
     const raw = readFileSync(path.join(ROOT, file), 'utf8');
     const module = ev.modules.find((m) => m.specFile === file);
-    const text = module === undefined ? raw : mechanismPage(module, ev, raw, date, rc);
+    const text = module === undefined ? raw : mechanismPage(module, ev, raw, rc);
     const r = rewriteLinks(file, text, { kindOf, inSite: (p) => inSite.has(p) }, ['.ts', '.mjs', '.py', '.mts']);
     r.sources.forEach((s) => sources.add(s));
     r.folders.forEach((f) => folders.add(f));
@@ -137,17 +146,17 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
   // Generated pages.
   const schemaFiles = filesUnder(path.join(ROOT, 'docs/schema')).map((f) => `docs/schema/${f}`);
   // Generated pages sit at site/ as if in the repository, so their links are rewritten the same way.
-  const generated: readonly [string, string, string, string][] = [
-    ['site/traceability.md', traceabilityPage(ev), 'Traceability matrix', 'Evidence'],
-    ['site/coverage.md', coveragePage(ev, coverage, date), 'Coverage', 'Evidence'],
-    ['site/vectors.md', vectorsPage(ev), 'Vectors', 'Evidence'],
-    ['site/schemas.md', schemasPage(schemaFiles), 'Schemas (JSON Schema files)', 'Reference'],
+  const generated: readonly [string, string, string][] = [
+    ['site/traceability.md', traceabilityPage(ev), 'Traceability matrix'],
+    ['site/coverage.md', coveragePage(ev, coverage), 'Coverage'],
+    ['site/vectors.md', vectorsPage(ev), 'Vectors'],
+    ['site/schemas.md', schemasPage(schemaFiles), 'Schemas (JSON Schema files)'],
   ];
   const siteFiles = new Set(generated.map(([f]) => f));
-  for (const [file, text, title, group] of generated) {
+  for (const [file, text, title] of generated) {
     const r = rewriteLinks(file, text, { kindOf: (p) => (siteFiles.has(p) ? 'markdown' : kindOf(p)), inSite: (p) => inSite.has(p) || siteFiles.has(p) }, ['.ts', '.mjs', '.py', '.mts']);
     r.sources.forEach((x) => sources.add(x));
-    write(file, withFrontMatter(r.text, { title, group }));
+    write(file, withFrontMatter(r.text, { title, group: groupOf(file) }));
   }
   write('site/campaign-summary.json', `${JSON.stringify(ev.campaign, null, 2)}\n`);
   write('site/vector-cases.json', `${JSON.stringify(ev.vectors, null, 2)}\n`);
@@ -168,13 +177,15 @@ export async function buildSite(options: { out: string; campaign?: string; runs:
       }
       return { name: e.name, link: path.posix.relative(folder, `../${p}`) };
     });
-    write(`${folder}/index.md`, withFrontMatter(folderPage(folder, entries), { title: `${folder}/`, group: 'Files' }));
+    write(`${folder}/index.md`, withFrontMatter(folderPage(folder, entries), { title: `${folder}/`, group: groupOf(`${folder}/index.md`) }));
   }
   for (const s of [...sources].sort()) write(`source/${s}.html`, sourcePage(s, readFileSync(path.join(ROOT, s), 'utf8')));
 
   // The site.
   const out = path.resolve(ROOT, options.out);
-  const td = await runTypedoc(out);
+  const order = navigationOrder(documents).map((f) => `${BUILD}/${f}`);
+  const td = await runTypedoc(out, builtOnLine(date), order);
+  canonicalHighlightClasses(out);
   if (!td.ok) problems.push(`typedoc reported ${td.errors} errors`);
   if (td.warnings > 0) problems.push(`typedoc reported ${td.warnings} warnings (a link it cannot resolve, a file it cannot copy)`);
   cpSync(path.join(build, 'site/campaign-summary.json'), path.join(out, 'campaign-summary.json'));

@@ -14,6 +14,7 @@ import { ALL_REJECTIONS, guardsOf, type GuardOf, type MergedRejection } from '..
 import { TRANSITIONS, type Transition } from '../../model/platform/transitions.js';
 import { allProperties } from '../../properties/registry.js';
 import type { ModelProperty } from '../../properties/property.js';
+import type { CoverageBaseline } from '../../properties/campaign/baseline.js';
 import type { CampaignSummary, PropertyResult } from '../../properties/campaign/summary.js';
 import type { SpecRequirement } from '../../properties/traceability.js';
 import { FAULTY } from '../../conformance/faulty/index.js';
@@ -87,16 +88,6 @@ export interface Evidence {
   readonly campaign: CampaignSummary;
   /** The committed coverage baseline (docs/coverage-baseline.json). */
   readonly baseline: CoverageBaseline;
-}
-
-/** The committed coverage baseline's fields the site reads. */
-export interface CoverageBaseline {
-  readonly command: string;
-  readonly seed: number;
-  readonly runs: number;
-  readonly codes: readonly string[];
-  readonly outcomes: readonly string[];
-  readonly phases: readonly string[];
 }
 
 const REQ = /REQ-[A-Z]+-\d+/g;

@@ -29,7 +29,7 @@ function codesTable(r: RequirementEvidence): string[] {
 }
 
 /** The evidence block that follows a requirement's section. */
-export function evidenceBlock(r: RequirementEvidence, ev: Evidence, date: string): string[] {
+export function evidenceBlock(r: RequirementEvidence, ev: Evidence): string[] {
   const id = r.requirement.id;
   const lines: string[] = ['', `**Evidence for ${id}**`, '', `Rejection codes, in the order the handlers check them:`, '', ...codesTable(r)];
   const handlers = r.handlers.map((h) => {
@@ -53,7 +53,7 @@ export function evidenceBlock(r: RequirementEvidence, ev: Evidence, date: string
   const codes = [...new Set(r.campaign.flatMap((p) => p.codesReached))].sort();
   const failed = r.campaign.filter((p) => p.status !== 'passed').map((p) => `${p.mechanism}/${p.name}`);
   lines.push(
-    `- **Campaign** (seed ${ev.campaign.seed}, ${budget(ev)}, ${date}): ${runs} runs, ${steps} steps, ${failed.length === 0 ? 'every property passed' : `**failed: ${failed.join(', ')}**`}; codes reached: ${codes.map((c) => `\`${c}\``).join(', ') || 'none'}.`,
+    `- **Campaign** (seed ${ev.campaign.seed}, ${budget(ev)}, run by this build): ${runs} runs, ${steps} steps, ${failed.length === 0 ? 'every property passed' : `**failed: ${failed.join(', ')}**`}; codes reached: ${codes.map((c) => `\`${c}\``).join(', ') || 'none'}.`,
     '',
   );
   return lines;
@@ -116,7 +116,7 @@ export function lifecycleSection(m: ModuleEvidence): string[] {
 const SECTION_END = /^#{2,4} /;
 
 /** The page of one module: the spec's text with the evidence, the lifecycle and the priorities. */
-export function mechanismPage(m: ModuleEvidence, ev: Evidence, specText: string, date: string, rc: (code: string) => string | undefined): string {
+export function mechanismPage(m: ModuleEvidence, ev: Evidence, specText: string, rc: (code: string) => string | undefined): string {
   const byId = new Map<string, RequirementEvidence>(m.requirements.map((r) => [r.requirement.id, r]));
   const out: string[] = [];
   let pending: RequirementEvidence | undefined;
@@ -124,14 +124,14 @@ export function mechanismPage(m: ModuleEvidence, ev: Evidence, specText: string,
   for (const line of specText.split('\n')) {
     if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
     if (!fenced && SECTION_END.test(line) && pending !== undefined) {
-      out.push(...evidenceBlock(pending, ev, date));
+      out.push(...evidenceBlock(pending, ev));
       pending = undefined;
     }
     out.push(line);
     const head = fenced ? null : /^### (REQ-[A-Z]+-\d+)/.exec(line);
     if (head !== null) pending = byId.get(head[1] ?? '');
   }
-  if (pending !== undefined) out.push(...evidenceBlock(pending, ev, date));
+  if (pending !== undefined) out.push(...evidenceBlock(pending, ev));
   out.push('', `<div data-semodel-module="${m.name}"></div>`, '', ...lifecycleSection(m), '## Failure priority', '');
   out.push(`Generated from each handler's guard list (\`guardsOf\`); \`MALFORMED_ACTION\` (the platform's boundary) comes first for every kind.`, '');
   for (const kind of m.kinds) out.push(...priorityTable(kind, m.guards[kind] ?? [], rc, ev.vectors));

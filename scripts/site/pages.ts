@@ -60,7 +60,7 @@ export function coverageNumbers(ev: Evidence, allPhases: readonly string[]): Cov
 }
 
 /** The coverage page: the committed baseline, the build's campaign, codes never reached. */
-export function coveragePage(ev: Evidence, n: CoverageNumbers, date: string): string {
+export function coveragePage(ev: Evidence, n: CoverageNumbers): string {
   const c = ev.campaign;
   const budget = 'runs' in c.budget ? `${c.budget.runs} runs per property` : `${c.budget.seconds} s`;
   return [
@@ -87,7 +87,7 @@ export function coveragePage(ev: Evidence, n: CoverageNumbers, date: string): st
     '',
     '## The campaign of this build',
     '',
-    `\`semodel campaign\`, seed ${c.seed}, suite ${c.suite}, ${budget}, ${date}: ${c.properties.length} properties, ${c.passed} passed, ${c.failed} failed, ${c.steps} steps, ${c.coverage.runs} runs; ${n.byCampaign} of ${n.codes} codes reached; unreached codes: ${c.unreached.join(', ') || 'none'}; unreached phases: ${c.unreachedPhases.join(', ') || 'none'}. The summary (without timings): [campaign-summary.json](campaign-summary.json).`,
+    `\`semodel campaign\`, seed ${c.seed}, suite ${c.suite}, ${budget}, run by this build (its date is in the footer): ${c.properties.length} properties, ${c.passed} passed, ${c.failed} failed, ${c.steps} steps, ${c.coverage.runs} runs; ${n.byCampaign} of ${n.codes} codes reached; unreached codes: ${c.unreached.join(', ') || 'none'}; unreached phases: ${c.unreachedPhases.join(', ') || 'none'}. The summary (without timings): [campaign-summary.json](campaign-summary.json).`,
     '',
     '| property | requirements | runs | steps | codes reached |',
     '|---|---|---|---|---|',

@@ -1,7 +1,8 @@
 /**
  * The boot stops with the right code, and mounts only after the right steps:
  * - REQ-CBOOT-2, -3: a key blob for another machine, or with any one byte changed, is refused
- *   with the code of the region the byte is in; the boot then has no image key;
+ *   with the code of the region the byte is in (and, in both cases, one with a changed framing
+ *   byte as malformed); the boot then has no image key;
  * - REQ-CBOOT-5: a boot image with a changed page stops at mechanism 2's verify, and the boot is
  *   NOT_STARTED; one with a changed header byte is refused at set-header, and so is its boot;
  * - REQ-CBOOT-6, -7: a key blob of another image key stops at the envelope, a volume whose keyslot
@@ -58,6 +59,9 @@ export const bootStops = defineProperty({
         const blob = fault === 'foreign-machine' ? kit.foreignKeyBlob : changedByte(kit.keyBlob, i, mask);
         const code = fault === 'foreign-machine' ? 'NO_KEY_SLOT' : blobByteCode(i);
         const guest = yield* preparedGuest(kit, { keyBlob: null, volume: kit.volume, start: false });
+        // Both blob cases also try a blob whose framing (magic, version, slot count) is changed.
+        const framing = i % 0x10;
+        yield* expectCode('cboot-load-key', yield* sut.apply({ kind: 'cboot-load-key', guest, keyBlob: changedByte(kit.keyBlob, framing, mask) }), 'KEY_BLOB_MALFORMED', `framing byte ${framing} changed`);
         yield* expectCode('cboot-load-key', yield* sut.apply({ kind: 'cboot-load-key', guest, keyBlob: blob }), code, `${fault} at byte ${i}`);
         for (const a of honestCalls(guest, kit)) yield* expectAccepted('REQ-UNPACK-13', a.kind, yield* sut.apply(a), 'boot the image');
         yield* refusedBoot(guest, 'NO_IMAGE_KEY', fault);

@@ -16,6 +16,7 @@ import { START_IMPOSSIBLE } from '../../properties/startup-order/stimulus.js';
 import { MIGR_IMPOSSIBLE } from '../../properties/migration/stimulus.js';
 import { IPL_IMPOSSIBLE } from '../../properties/secure-ipl/stimulus.js';
 import { SHROUD_IMPOSSIBLE } from '../../properties/shrouded-deployment/stimulus.js';
+import { CBOOT_IMPOSSIBLE } from '../../properties/confidential-boot/index.js';
 import { slug, vectorJsonSchemas, type VectorIndex, type VectorMeta } from '../../conformance/vectors/index.js';
 import { isOneCleanLine, run, tempDir } from '../cli/cli-harness.js';
 
@@ -45,7 +46,7 @@ const exported = (async () => {
   return { a, b };
 })();
 /** Pairs of guards no state lets fail together, by their key (`kind: a + b`), of every mechanism. */
-const impossible: Readonly<Record<string, string>> = { ...IMPOSSIBLE_PAIRS, ...CTRL_IMPOSSIBLE, ...HSM_IMPOSSIBLE, ...INTCP_IMPOSSIBLE, ...DUMP_IMPOSSIBLE, ...START_IMPOSSIBLE, ...MIGR_IMPOSSIBLE, ...IPL_IMPOSSIBLE, ...SHROUD_IMPOSSIBLE };
+const impossible: Readonly<Record<string, string>> = { ...IMPOSSIBLE_PAIRS, ...CTRL_IMPOSSIBLE, ...HSM_IMPOSSIBLE, ...INTCP_IMPOSSIBLE, ...DUMP_IMPOSSIBLE, ...START_IMPOSSIBLE, ...MIGR_IMPOSSIBLE, ...IPL_IMPOSSIBLE, ...SHROUD_IMPOSSIBLE, ...CBOOT_IMPOSSIBLE };
 const indexOf = (root: string): VectorIndex => JSON.parse(readFileSync(path.join(root, 'index.json'), 'utf8')) as VectorIndex;
 const metaOf = (root: string, p: string): VectorMeta => JSON.parse(readFileSync(path.join(root, p, 'meta.json'), 'utf8')) as VectorMeta;
 

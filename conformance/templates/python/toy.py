@@ -114,12 +114,13 @@ class ToyPlatform:
                 "dumps": [],
                 "migrationStreams": [],
                 "relayed": [],
+                "volumes": [],
             }
         if kind == "guest":
             g = self.guests.get(party["guest"])
             if g is None:
                 return None
-            return {"party": "guest", "id": g["id"], "phase": g["phase"], "psw": {"mask": "0x0", "addr": "0x0"}, "prefix": 0, "memory": [], "startup": None}
+            return {"party": "guest", "id": g["id"], "phase": g["phase"], "psw": {"mask": "0x0", "addr": "0x0"}, "prefix": 0, "memory": [], "startup": None, "cboot": {"keyLoaded": False, "volumeSectors": None, "started": None}}
         if kind == "owner":
             g = self.guests.get(party["guest"])
             if g is None:

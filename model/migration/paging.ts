@@ -21,7 +21,7 @@ function pageOf(world: World, id: number, page: number): Guest | Step<World, nev
   // REQ-MIGR-2: only a running guest's pages are paged (as only a running guest is migrated)
   if (guest.phase !== 'running') return fail(world, 'NOT_RUNNING');
   // REQ-MIGR-11: the page is inside guest memory
-  if (page >= guest.memoryPages) return fail(world, 'PAGE_OUT_OF_RANGE');
+  if (page < 0 || page >= guest.memoryPages) return fail(world, 'PAGE_OUT_OF_RANGE');
   return guest;
 }
 

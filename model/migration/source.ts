@@ -41,8 +41,8 @@ export function migrationStart(world: World, action: MigrationStart): Step<World
   if (guest.phase !== 'running' || guest.image === null) return fail(world, 'NOT_RUNNING');
   // REQ-MIGR-2: one migration at a time
   if (guest.slices.migration.sending !== null) return fail(world, 'MIGRATION_IN_PROGRESS');
-  // REQ-MIGR-2: the area lies inside guest memory
-  if (action.first + action.pages > guest.memoryPages) return fail(world, 'AREA_OUT_OF_RANGE');
+  // REQ-MIGR-2: the area lies inside guest memory (the schema's bounds are the reducer's to judge)
+  if (action.first < 0 || action.pages < 1 || action.first + action.pages > guest.memoryPages) return fail(world, 'AREA_OUT_OF_RANGE');
   const area = { first: action.first, pages: action.pages };
   // REQ-MIGR-2: every page of the area is in secure memory (none paged out)
   if (anyExported(guest.slices.migration.paging, area)) return fail(world, 'AREA_PAGED_OUT');

@@ -58,8 +58,8 @@ export function migrationReceiveStart(world: World, action: MigrationReceiveStar
   if (!receivable(guest)) return fail(world, 'NOT_RECEIVABLE');
   // REQ-MIGR-7: one migration received at a time
   if (guest.slices.migration.receiving !== null) return fail(world, 'RECEIVE_IN_PROGRESS');
-  // REQ-MIGR-7: the area lies inside guest memory
-  if (action.first + action.pages > guest.memoryPages) return fail(world, 'AREA_OUT_OF_RANGE');
+  // REQ-MIGR-7: the area lies inside guest memory (the schema's bounds are the reducer's to judge)
+  if (action.first < 0 || action.pages < 1 || action.first + action.pages > guest.memoryPages) return fail(world, 'AREA_OUT_OF_RANGE');
   // REQ-MIGR-7: a migration starts at most one guest on this machine
   if (receivedBefore(world, guest.machine, action.nonce)) return fail(world, 'MIGRATION_REPLAYED');
   const nonce = keep(action.nonce);

@@ -127,6 +127,16 @@ describe('migration handlers', () => {
     expect(refuse(w3, { kind: 'migration-receive', guest: tgt3, location: 0, counter: 1, content: out['content'] as Uint8Array, integrity: out['integrity'] as Uint8Array }).code).toBe('PAGE_INTEGRITY_FAILED');
   });
 
+  it('refuse an area or a page outside guest memory, negative numbers included (the schema bounds are the reducer to judge)', () => {
+    const [w, src] = guest(world(), SOURCE, true);
+    for (const [first, pages] of [[-1, 2], [-5, 3], [0, 0], [1, -1], [PAGES - 1, 2]] as const) {
+      expect(refuse(w, { kind: 'migration-start', guest: src, first, pages, target: TARGET_PHKH }), `${first}, ${pages}`).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
+    }
+    for (const page of [-1, -7, -(2 ** 31), PAGES]) expect(refuse(w, { kind: 'export-page', guest: src, page }), String(page)).toEqual({ world: w, code: 'PAGE_OUT_OF_RANGE' });
+    const [w2, tgt] = guest(w, TARGET, false);
+    expect(refuse(w2, { kind: 'migration-receive-start', guest: tgt, nonce: new Uint8Array(16), first: -1, pages: 2 }).code).toBe('AREA_OUT_OF_RANGE');
+  });
+
   it('lock exactly the pages of the area, and free them on abandon', () => {
     let [w, src] = guest(world(), SOURCE, true);
     [w] = accept(w, { kind: 'migration-start', guest: src, first: 2, pages: 2, target: TARGET_PHKH });

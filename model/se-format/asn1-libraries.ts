@@ -33,3 +33,17 @@ export function asn1Libraries(): Asn1Libraries {
   }
   return loaded;
 }
+
+/**
+ * The BER/DER value that `der` starts with, or why it is not one. Total: asn1js reports most
+ * malformed input in its result but throws on some (a GeneralizedTime whose text is no time).
+ * Decodes a copy: callers may hand views into buffers that change.
+ */
+export function decodeBer(der: Uint8Array): { readonly ok: true; readonly value: Asn1js.AsnType } | { readonly ok: false; readonly error: string } {
+  try {
+    const asn1 = asn1Libraries().asn1js.fromBER(der.slice());
+    return asn1.offset === -1 ? { ok: false, error: asn1.result.error } : { ok: true, value: asn1.result };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -8,7 +8,7 @@
  */
 import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { asn1Libraries } from './asn1-libraries.js';
+import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import { bytesToHex } from '../core/bytes.js';
 import type { CertificateKey, SignatureHash } from '../crypto/suite.js';
 import { readName, type X509Name } from './hkd-name.js';
@@ -161,8 +161,8 @@ function keyInfoOf(spki: pkijs.PublicKeyInfo): KeyInfo {
   const der = bytesOf(spki.toSchema().toBER());
   const bitString = bytesOf(spki.subjectPublicKey.valueBlock.valueHexView);
   if (spki.algorithm.algorithmId === OID_RSA_ENCRYPTION) {
-    const asn1 = asn1js.fromBER(bitString.slice());
-    const modulus = asn1.offset === -1 || !(asn1.result instanceof asn1js.Sequence) ? undefined : asn1.result.valueBlock.value[0];
+    const asn1 = decodeBer(bitString);
+    const modulus = !asn1.ok || !(asn1.value instanceof asn1js.Sequence) ? undefined : asn1.value.valueBlock.value[0];
     const bits = modulus instanceof asn1js.Integer ? bitLength(bytesOf(modulus.valueBlock.valueHexView)) : 0;
     return { key: { kind: 'rsa', spki: der }, keyBits: rsaSecurityBits(bits), ecPoint: null, curve: null };
   }
@@ -192,11 +192,10 @@ function basicConstraintsOf(ext: pkijs.Extension | undefined): HkdCertificate['b
 }
 
 function parse<T>(der: Uint8Array, what: string, make: (schema: asn1js.AsnType) => T): T | string {
-  const { asn1js } = asn1Libraries();
-  const asn1 = asn1js.fromBER(der.slice()); // a copy: callers may hand views into their buffers
-  if (asn1.offset === -1) return `not DER: ${asn1.result.error}`;
+  const asn1 = decodeBer(der);
+  if (!asn1.ok) return `not DER: ${asn1.error}`;
   try {
-    return make(asn1.result);
+    return make(asn1.value);
   } catch (e) {
     return `not ${what}: ${e instanceof Error ? e.message : String(e)}`;
   }

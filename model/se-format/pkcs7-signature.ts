@@ -9,7 +9,7 @@
  * @module
  */
 import type * as pkijs from 'pkijs';
-import { asn1Libraries } from './asn1-libraries.js';
+import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import type { SignatureHash } from '../crypto/suite.js';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -89,12 +89,12 @@ function signerOf(si: pkijs.SignerInfo, version: number): Signer | null {
 
 /** The SignedData inside the ContentInfo, or null when it is not one pkijs can read. */
 function signedDataOf(der: Uint8Array): pkijs.SignedData | null {
-  const { asn1js, pkijs } = asn1Libraries();
+  const { pkijs } = asn1Libraries();
   // The decoder ignores bytes after the top-level ContentInfo, as the kernel's does.
-  const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
-  if (asn1.offset === -1) return null;
+  const asn1 = decodeBer(der);
+  if (!asn1.ok) return null;
   try {
-    const ci = new pkijs.ContentInfo({ schema: asn1.result });
+    const ci = new pkijs.ContentInfo({ schema: asn1.value });
     if (ci.contentType !== OID_SIGNED_DATA) return null;
     return new pkijs.SignedData({ schema: ci.content });
   } catch {

@@ -7,7 +7,7 @@
  * @module
  */
 import type * as pkijs from 'pkijs';
-import { asn1Libraries } from './asn1-libraries.js';
+import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import type { CertificateKey } from '../crypto/suite.js';
 
 const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
@@ -60,11 +60,11 @@ function keyOf(spki: pkijs.PublicKeyInfo): CertificateKey | null {
 /** Reads a DER X.509 certificate as a trust anchor; a message when it does not decode. */
 export function readTrustAnchor(der: Uint8Array): TrustAnchor | string {
   const { asn1js, pkijs } = asn1Libraries();
-  const asn1 = asn1js.fromBER(der.slice()); // a copy: the boundary hands views into its scratch memory
-  if (asn1.offset === -1) return `not DER: ${asn1.result.error}`;
+  const asn1 = decodeBer(der);
+  if (!asn1.ok) return `not DER: ${asn1.error}`;
   let cert: pkijs.Certificate;
   try {
-    cert = new pkijs.Certificate({ schema: asn1.result });
+    cert = new pkijs.Certificate({ schema: asn1.value });
   } catch (e) {
     return `not an X.509 certificate: ${e instanceof Error ? e.message : String(e)}`;
   }

@@ -195,7 +195,7 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
     },
     { name: `memory.set + usedTweaks.add, ${SMALL} pages`, value: us(structures, SMALL), unit: 'µs/op' },
     { name: `memory.set + usedTweaks.add, ${LARGE.toLocaleString('en')} pages`, value: us(structures, LARGE), unit: 'µs/op' },
-    { name: 'memory.set + usedTweaks.add, 1 GiB / 16 pages', value: structureRatio, unit: 'ratio', note: `HAMT depth 1 → 4; median of ${PAIRS} alternated pairs` },
+    { name: 'memory.set + usedTweaks.add, 1 GiB / 16 pages', value: structureRatio, unit: 'ratio', note: `page table depth 1 → 4, tweak HAMT depth 1 → 4; median of ${PAIRS} alternated pairs` },
     { name: `building the ${LARGE.toLocaleString('en')}-page state (PageMap.of)`, value: buildMs, unit: 'ms' },
   ];
 }

@@ -2,16 +2,18 @@
  * The site in a real browser: builds it as `npm run docs` does, serves it on 127.0.0.1 (no
  * network) and opens every page of its own documents (the start page and documents/: spec,
  * guides, mechanism, coverage, traceability, vectors and schema pages) in Debian's headless
- * Chromium through playwright-core. Each page: no console error and no failed request, every
- * lifecycle diagram present as SVG, code spans kept in headings, the search box there; every
- * internal link of those pages (API pages included) answers over HTTP, with its anchor; a
- * screenshot of each mechanism page goes to test-output/site-screenshots/<mechanism>.png.
+ * Chromium through playwright-core, each in a fresh context that waits for the network to settle;
+ * then an even, fixed sample of 300 of the other pages (the API and source pages, some 1,550) in
+ * one reused page that waits for `load` only. Each page: no console error and
+ * no failed request, every diagram present as SVG, code spans kept in headings, the search box
+ * there; every internal link of every page answers over HTTP, with its anchor; a screenshot of
+ * each mechanism page goes to test-output/site-screenshots/<mechanism>.png.
  * A second build into another folder must be byte-identical (scripts/site/reproducible.ts).
  * Without /usr/bin/chromium it fails and says how to install it.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSITIONS } from '../../model/platform/transitions.js';
 import { treeDifferences } from '../../scripts/site/reproducible.js';
@@ -33,11 +35,63 @@ interface PageReport extends PageProbe {
 let build: SiteBuild | undefined;
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
+/** The pages of the site's own documents, opened one by one. */
 const reports: PageReport[] = [];
+/** Every other page of the site, opened in one reused page. */
+const others: PageReport[] = [];
 
 /** The pages of the site's own documents: the start page and every page of documents/. */
 function documentPages(out: string): string[] {
   return ['index.html', ...readdirSync(path.join(out, 'documents')).filter((f) => f.endsWith('.html')).sort().map((f) => `documents/${f}`)];
+}
+
+/**
+ * How many of the other pages the browser opens. A page costs some 200 ms in Chromium here, so
+ * all 1,550 would take five minutes; an even, fixed sample of this size (every k-th page in
+ * sorted order, the same on every run) keeps the pass near a minute. The links of those pages (which
+ * reach every page of the site) are all fetched and checked.
+ */
+const OTHER_PAGES_OPENED = 300;
+
+/** Every k-th page of `pages` (sorted), so that at most `n` are kept, the first always. */
+function evenSample(pages: readonly string[], n: number): string[] {
+  const stride = Math.max(1, Math.ceil(pages.length / n));
+  return pages.filter((_, i) => i % stride === 0);
+}
+
+/** Every HTML page of the site, relative to its root, sorted. */
+function allPages(out: string): string[] {
+  return readdirSync(out, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/**
+ * Watches one page: nothing leaves 127.0.0.1 (a request elsewhere is aborted and counted), and
+ * console errors, page errors, failed requests and HTTP errors go to the array `errors()` returns
+ * at that moment (so a reused page can start a fresh one per document).
+ */
+async function watch(page: Page, origin: string, errors: () => string[]): Promise<void> {
+  await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors().push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors().push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => errors().push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors().push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+}
+
+/** Opens one page and reads it; links are kept when they point into the site. */
+async function visit(page: Page, origin: string, rel: string, errors: string[], settle: boolean): Promise<PageReport> {
+  const response = await page.goto(`${origin}/${rel}`, { waitUntil: 'load' });
+  if (response?.status() !== 200) errors.push(`the page answered ${String(response?.status())}`);
+  // The outline and navigation are drawn by the page's own scripts.
+  if (settle) await page.waitForLoadState('networkidle');
+  const seen = await page.evaluate<PageProbe>(PAGE_PROBE);
+  return { page: rel, errors, ...seen, links: seen.links.filter((l) => l.startsWith(`${origin}/`)) };
 }
 
 describe('the site in headless Chromium', () => {
@@ -52,32 +106,31 @@ describe('the site in headless Chromium', () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     const origin = server.origin;
-    for (const rel of documentPages(build.out)) {
+    const documents = documentPages(build.out);
+    for (const rel of documents) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 1200 } });
       const page = await context.newPage();
       const errors: string[] = [];
-      // Nothing leaves 127.0.0.1: a request elsewhere is aborted and counted as an error.
-      await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
-      const response = await page.goto(`${origin}/${rel}`, { waitUntil: 'load' });
-      if (response?.status() !== 200) errors.push(`the page answered ${String(response?.status())}`);
-      // The outline and navigation are drawn by the page's own scripts.
-      await page.waitForLoadState('networkidle');
-      const seen = await page.evaluate<PageProbe>(PAGE_PROBE);
-      if (seen.module !== null) {
+      await watch(page, origin, () => errors);
+      const report = await visit(page, origin, rel, errors, true);
+      if (report.module !== null) {
         // The first screen of the page (a whole page is some 40,000 pixels tall).
-        await page.screenshot({ path: path.join(SHOTS, `${seen.module}.png`) });
+        await page.screenshot({ path: path.join(SHOTS, `${report.module}.png`) });
       }
-      reports.push({ page: rel, errors, ...seen, links: seen.links.filter((l) => l.startsWith(`${origin}/`)) });
+      reports.push(report);
       await context.close();
     }
+    // Every other page, in one page reused: a fresh context each would triple the time.
+    const done = new Set(documents);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1200 } });
+    const page = await context.newPage();
+    let errors: string[] = [];
+    await watch(page, origin, () => errors);
+    for (const rel of evenSample(allPages(build.out).filter((p) => !done.has(p)), OTHER_PAGES_OPENED)) {
+      errors = [];
+      others.push(await visit(page, origin, rel, errors, false));
+    }
+    await context.close();
   }, TIMEOUT);
 
   afterAll(async () => {
@@ -89,6 +142,13 @@ describe('the site in headless Chromium', () => {
   it('opens every page of the documents with no console error and no failed request', () => {
     expect(reports.length).toBeGreaterThan(20);
     expect(reports.filter((r) => r.errors.length > 0).map((r) => `${r.page}: ${r.errors.join('; ')}`)).toEqual([]);
+  });
+
+  it('opens every other page of the site (API and source pages) with no console error and no failed request', () => {
+    // The API reference documents every exported name: far more pages than the documents.
+    expect(others.length).toBeGreaterThan(reports.length * 5);
+    expect(others.filter((r) => r.page.startsWith('modules/') || r.page === 'modules.html').length).toBeGreaterThan(25);
+    expect(others.filter((r) => r.errors.length > 0).map((r) => `${r.page}: ${r.errors.join('; ')}`)).toEqual([]);
   });
 
   it('has a page for the platform and every mechanism, each lifecycle drawn as a visible SVG', () => {
@@ -105,7 +165,7 @@ describe('the site in headless Chromium', () => {
       }
     }
     // Every diagram of every page is SVG.
-    expect(reports.flatMap((r) => r.diagrams.filter((d) => d.tag !== 'svg').map(() => r.page))).toEqual([]);
+    expect([...reports, ...others].flatMap((r) => r.diagrams.filter((d) => d.tag !== 'svg').map(() => r.page))).toEqual([]);
   });
 
   it('keeps code spans in headings: the mechanism titles end with their name in code, and the outline shows it', () => {
@@ -117,7 +177,7 @@ describe('the site in headless Chromium', () => {
       expect(title?.heading).toContain(`(${String(r.module)})`);
       expect(r.outline).toContain(`(${String(r.module)})`);
     }
-    for (const r of reports) {
+    for (const r of [...reports, ...others]) {
       for (const h of r.headingsWithCode) {
         expect(h.code, `${r.page}: an empty code span in "${h.heading}"`).not.toBe('');
         expect(h.heading).toContain(h.code);
@@ -126,14 +186,15 @@ describe('the site in headless Chromium', () => {
     }
   });
 
-  it('shows the search box on every page', () => {
-    expect(reports.filter((r) => !r.search).map((r) => r.page)).toEqual([]);
+  it('shows the search box on every page but the plain source listings (media/*.html)', () => {
+    const sourceListing = (r: PageReport): boolean => r.page.startsWith('media/') && /\.[cm]?[jt]s\.html$/.test(r.page);
+    expect([...reports, ...others].filter((r) => !r.search && !sourceListing(r)).map((r) => r.page)).toEqual([]);
   });
 
-  it('answers every internal link of the documents, API pages included, with its anchor', async () => {
+  it('answers every internal link of the pages opened (which reach every page), with its anchor', async () => {
     const origin = server?.origin ?? '';
     const targets = new Map<string, Set<string>>();
-    for (const r of reports) {
+    for (const r of [...reports, ...others]) {
       for (const l of r.links) {
         const u = new URL(l);
         const anchors = targets.get(u.pathname) ?? new Set<string>();

@@ -186,8 +186,8 @@ describe('the site in headless Chromium', () => {
     }
   });
 
-  it('shows the search box on every page but the plain source listings (media/*.html)', () => {
-    const sourceListing = (r: PageReport): boolean => r.page.startsWith('media/') && /\.[cm]?[jt]s\.html$/.test(r.page);
+  it('shows the search box on every page but the plain source listings (media/<file>.html)', () => {
+    const sourceListing = (r: PageReport): boolean => r.page.startsWith('media/') && /\.[a-z]+(-\d+)?\.html$/.test(r.page);
     expect([...reports, ...others].filter((r) => !r.search && !sourceListing(r)).map((r) => r.page)).toEqual([]);
   });
 

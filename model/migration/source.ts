@@ -38,7 +38,12 @@ export function migrationStart(world: World, action: MigrationStart): Step<World
   // REQ-PLATFORM-2: the guest exists
   if (guest === undefined) return refusePlatform(world, 'GUEST_NOT_FOUND');
   // REQ-MIGR-2: only a running secure guest is migrated
-  if (guest.phase !== 'running' || guest.image === null) return fail(world, 'NOT_RUNNING');
+  if (
+    guest.phase !== 'running' ||
+    // Stryker disable next-line ConditionalExpression: a running guest always has an image (this test only narrows the type)
+    guest.image === null
+  )
+    return fail(world, 'NOT_RUNNING');
   // REQ-MIGR-2: one migration at a time
   if (guest.slices.migration.sending !== null) return fail(world, 'MIGRATION_IN_PROGRESS');
   // REQ-MIGR-2: the area lies inside guest memory (the schema's bounds are the reducer's to judge)
@@ -51,7 +56,8 @@ export function migrationStart(world: World, action: MigrationStart): Step<World
   const key = migrationKey(world.suite, guest, nonce, action.target);
   const next: Sending = { first: area.first, pages: area.pages, nonce, key, sent: PageMap.empty() };
   const g = withMigration(guest, { sending: next, receiving: guest.slices.migration.receiving, paging: guest.slices.migration.paging });
-  return { state: toHypervisor(putGuest(w, g), guest.id, nonce.slice()), outcome: { kind: 'accepted', response: { nonce } } };
+  // The response is the caller's: neither the firmware's nor the hypervisor's area shares its bytes.
+  return { state: toHypervisor(putGuest(w, g), guest.id, nonce.slice()), outcome: { kind: 'accepted', response: { nonce: nonce.slice() } } };
 }
 
 /**

@@ -184,6 +184,50 @@ describe('migration handlers', () => {
     expect(w.guests.get(src)?.memory.get(blank)).toEqual(new Uint8Array(PAGE_SIZE));
   });
 
+  it('hand the hypervisor its own copies: changing a response changes nothing the world keeps', () => {
+    let [w, src] = guest(world(), SOURCE, true);
+    const flip = (b: Uint8Array): void => void b.set([(b[0] ?? 0) ^ 1]);
+    const streams = (x: World): Uint8Array[] => x.hypervisor.migrationStreams.toArray().map((b) => b.bytes.slice());
+    let r: Record<string, unknown>;
+    [w, r] = accept(w, { kind: 'export-page', guest: src, page: PAGES - 1 });
+    const kept = streams(w);
+    flip(r['content'] as Uint8Array);
+    expect(streams(w)).toEqual(kept);
+    [w] = accept(w, { kind: 'import-page', guest: src, page: PAGES - 1, content: kept[kept.length - 1] ?? new Uint8Array(0) });
+    [w, r] = accept(w, { kind: 'migration-start', guest: src, first: 0, pages: 1, target: TARGET_PHKH });
+    const nonce = (r['nonce'] as Uint8Array).slice();
+    const afterStart = streams(w);
+    flip(r['nonce'] as Uint8Array);
+    expect(streams(w)).toEqual(afterStart);
+    expect(w.guests.get(src)?.slices.migration.sending?.nonce).toEqual(nonce);
+    [w] = accept(w, { kind: 'migration-send', guest: src, location: 0 });
+    [w, r] = accept(w, { kind: 'migration-finish', guest: src });
+    const afterFinish = streams(w);
+    flip(r['global'] as Uint8Array);
+    expect(streams(w)).toEqual(afterFinish);
+  });
+
+  it('judge the edges: an area ending at the last page, a location below the area, a page exported just past it, a duplicate sending', () => {
+    const m = migrated();
+    let [w, tgt] = guest(m.w, TARGET, false);
+    expect(refuse(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: 1, pages: PAGES })).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
+    expect(refuse(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: PAGES - 2, pages: 3 })).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
+    expect(step(w, { kind: 'migration-receive-start', guest: tgt, nonce: new Uint8Array(32), first: PAGES - 3, pages: 3 }).outcome.kind).toBe('accepted');
+    [w] = accept(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: 0, pages: 3 });
+    const newest = m.sent[3];
+    if (newest === undefined) throw new Error('no sending');
+    [w] = accept(w, { kind: 'migration-receive', guest: tgt, ...newest });
+    // The same sending again: its counter is not above the one held.
+    expect(refuse(w, { kind: 'migration-receive', guest: tgt, ...newest })).toEqual({ world: w, code: 'STALE_VERSION' });
+    // The source side: an area that starts after page 0 does not hold it, nor the page after its end.
+    let [ws, src] = guest(world(), SOURCE, true);
+    [ws] = accept(ws, { kind: 'export-page', guest: src, page: 3 });
+    [ws] = accept(ws, { kind: 'migration-start', guest: src, first: 1, pages: 2, target: TARGET_PHKH });
+    expect(refuse(ws, { kind: 'migration-send', guest: src, location: 0 })).toEqual({ world: ws, code: 'LOCATION_OUT_OF_AREA' });
+    expect(refuse(ws, { kind: 'migration-send', guest: src, location: 3 })).toEqual({ world: ws, code: 'LOCATION_OUT_OF_AREA' });
+    expect(step(ws, { kind: 'migration-start', guest: src, first: PAGES - 2, pages: 2, target: TARGET_PHKH }).outcome).toMatchObject({ kind: 'rejected', code: 'MIGRATION_IN_PROGRESS' });
+  });
+
   it('answer byte for byte alike with the noble and the node suites', () => {
     const a = migrated(nobleSuite);
     const b = migrated(nodeSuite);

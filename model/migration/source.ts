@@ -86,8 +86,9 @@ export function migrationSend(
   const g = withMigration(guest, { sending: next, receiving: m.receiving, paging: m.paging });
   // The sending goes to the hypervisor in the response only: a copy of every page kept in the world
   // would double the migration's cost (bench/migration.ts); the nonce and global value are kept.
+  // The firmware keeps the tag, so the response gets its own copy of it.
   const state = putGuest(world, g);
-  return { state, outcome: { kind: 'accepted', response: { counter, content: sealed.ciphertext, integrity: sealed.tag } } };
+  return { state, outcome: { kind: 'accepted', response: { counter, content: sealed.ciphertext, integrity: sealed.tag.slice() } } };
 }
 
 /**

@@ -369,8 +369,12 @@ export function jsonSchemaOf(s: Schema): Record<string, Json> {
       return { type: 'string', pattern: U64_WIRE.source, ...doc };
     case 'id':
       return { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...doc };
-    case 'int':
-      return { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...doc };
+    case 'int': {
+      // As with bytes: the wire carries any safe integer (the reducers judge the range, with their
+      // own codes); the well-formed range is said in words.
+      const description = [s.doc, intRange(s)].filter((x) => x !== undefined).join('; ');
+      return { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...(description === '' ? {} : { description }) };
+    }
     case 'string':
       return { type: 'string', ...doc };
     case 'bool':
@@ -387,6 +391,13 @@ export function jsonSchemaOf(s: Schema): Record<string, Json> {
       return { type: 'object', properties, required: Object.keys(s.fields), additionalProperties: false, ...doc };
     }
   }
+}
+
+/** The well-formed range of an integer field in words, when it declares one. */
+function intRange(s: IntType): string | undefined {
+  if (s.min !== undefined && s.max !== undefined) return `well-formed: ${s.min} to ${s.max}`;
+  if (s.min !== undefined) return `well-formed: at least ${s.min}`;
+  return s.max === undefined ? undefined : `well-formed: at most ${s.max}`;
 }
 
 /** A short description of a field's wire type, for the generated docs (`bytes[16]`, `u64`, …). */

@@ -135,6 +135,15 @@ describe('jsonSchemaOf', () => {
     expect(jsonSchemaOf(t.bytes({ size: 16, doc: 'tweak' }))).toEqual({ type: 'string', pattern: '^([0-9a-f]{2})*$', maxLength: 2 * MAX_FIELD_BYTES, description: 'tweak; well-formed: 16 bytes' });
   });
 
+  it('int: any safe integer on the wire; the well-formed range is said in the description', () => {
+    const wire = { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+    expect(jsonSchemaOf(t.int())).toEqual(wire);
+    expect(jsonSchemaOf(t.int({ doc: 'a count' }))).toEqual({ ...wire, description: 'a count' });
+    expect(jsonSchemaOf(t.int({ min: 0, max: 65535, doc: 'an index' }))).toEqual({ ...wire, description: 'an index; well-formed: 0 to 65535' });
+    expect(jsonSchemaOf(t.int({ min: 1 }))).toEqual({ ...wire, description: 'well-formed: at least 1' });
+    expect(jsonSchemaOf(t.int({ max: -2 }))).toEqual({ ...wire, description: 'well-formed: at most -2' });
+  });
+
   it('u64: the wire pattern, which accepts exactly the canonical spellings', () => {
     const s = jsonSchemaOf(t.u64());
     expect(s['type']).toBe('string');

@@ -16,18 +16,16 @@ const committed = (name: string): string => readFileSync(path.join(DOCS, name), 
 const REGENERATE = 'regenerate with `npm run docs` (or semodel schema --force, semodel requirements --write docs/requirements.md --force) and commit';
 
 describe('the committed generated documents', () => {
-  it('docs/schema/*.json are the schemas of the model', async () => {
-    const { schemaFiles } = await import('../../cli/schema.js');
-    for (const { name, text } of schemaFiles()) expect(committed(`schema/${name}`), `${name}: ${REGENERATE}`).toBe(text);
-  });
-
-  it('docs/actions.md holds the tables of the model', async () => {
-    const { actionsMarkdown } = await import('../../cli/schema.js');
-    expect(committed('actions.md'), REGENERATE).toBe(actionsMarkdown());
-  });
-
-  it('docs/requirements.md is the trace of spec/ against the rejection tables, the guard order and the properties', async () => {
-    const [{ currentTrace }, { traceMarkdown }] = await Promise.all([import('../../cli/requirements.js'), import('../../properties/traceability.js')]);
-    expect(committed('requirements.md'), REGENERATE).toBe(traceMarkdown(currentTrace()));
+  // One test for all three: the tables are built when the first import loads them, and only the
+  // test running then counts as covering them.
+  it('docs/schema/*.json, docs/actions.md and docs/requirements.md are what the model generates', async () => {
+    const [{ actionsMarkdown, schemaFiles }, { currentTrace }, { traceMarkdown }] = await Promise.all([
+      import('../../cli/schema.js'),
+      import('../../cli/requirements.js'),
+      import('../../properties/traceability.js'),
+    ]);
+    for (const { name, text } of schemaFiles()) expect.soft(committed(`schema/${name}`), `${name}: ${REGENERATE}`).toBe(text);
+    expect.soft(committed('actions.md'), `actions.md: ${REGENERATE}`).toBe(actionsMarkdown());
+    expect.soft(committed('requirements.md'), `requirements.md: ${REGENERATE}`).toBe(traceMarkdown(currentTrace()));
   });
 });

@@ -85,8 +85,8 @@ function* runWith(image: TestImage, foreign: TestImage, moves: readonly Move[], 
   return seen;
 }
 
-/** Overwrites every byte string a view holds. */
-function scribbleView(v: unknown): void {
+/** Overwrites every byte string a view (or an outcome) holds. */
+export function scribbleView(v: unknown): void {
   if (v instanceof Uint8Array) v.fill(0x5a);
   else if (Array.isArray(v)) v.forEach(scribbleView);
   else if (typeof v === 'object' && v !== null) Object.values(v).forEach(scribbleView);

@@ -7,7 +7,7 @@
 // shows; the areas cross the digest's internal chunk of 2,730 entries.
 import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { concatBytes, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
+import { concatBytes, PAGE_SIZE, u32be as u32, utf8ToBytes } from '../../model/core/bytes.js';
 import { nobleSuite } from '../../model/crypto/noble-suite.js';
 import { nodeSuite } from '../../model/crypto/node-suite.js';
 import { globalValue, openPage, PAGING_ID, sealPage } from '../../model/migration/firmware.js';
@@ -17,12 +17,6 @@ const KEY = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 3);
 const NONCE = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
 /** A page whose every byte depends on its place and on `seed`. */
 const page = (seed: number): Uint8Array => Uint8Array.from({ length: PAGE_SIZE }, (_, i) => (i * 31 + seed) & 0xff);
-
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
-}
 
 /** The spec's sealing, with node:crypto. */
 function specSeal(id: Uint8Array, location: number, counter: number, plain: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array } {

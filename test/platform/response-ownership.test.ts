@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../model/core/bytes.js';
 import type { ModelSystem } from '../../model/platform/index.js';
+import { scribbleView } from '../../properties/platform/caller-buffers.js';
 import { propertyModel } from '../../properties/property.js';
 import { allProperties } from '../../properties/registry.js';
 import { runSync } from '../../properties/sut-calls.js';
@@ -22,20 +23,13 @@ function digest(value: unknown): string {
   return createHash('sha256').update(text ?? 'undefined').digest('hex');
 }
 
-/** Overwrites every byte string `v` holds. */
-function overwrite(v: unknown): void {
-  if (v instanceof Uint8Array) v.fill(0x5a);
-  else if (Array.isArray(v)) v.forEach(overwrite);
-  else if (typeof v === 'object' && v !== null) Object.values(v).forEach(overwrite);
-}
-
 /** The model behind a harness that hands out copies (and, with `reuse`, overwrites the originals), logging each reply. */
 function harness(reuse: boolean, log: string[]): ModelSystem {
   const inner = propertyModel();
   const handOut = <R>(label: string, reply: R): R => {
     const copy = structuredClone(reply);
     log.push(`${label} ${digest(copy)}`);
-    if (reuse) overwrite(reply);
+    if (reuse) scribbleView(reply);
     return copy;
   };
   return {

@@ -5,7 +5,23 @@
  * became "Mechanism 2: … ()").
  * @module
  */
-import { Application, LogLevel, TSConfigReader, TypeDocReader } from 'typedoc';
+import {
+  Application,
+  DefaultTheme,
+  DefaultThemeRenderContext,
+  JSX,
+  KindRouter,
+  LogLevel,
+  PageKind,
+  Reflection,
+  ReflectionKind,
+  TSConfigReader,
+  TypeDocReader,
+  type Options,
+  type PageEvent,
+  type Router,
+  type RouterTarget,
+} from 'typedoc';
 import { GROUP_ORDER } from './navigation.js';
 
 /** The markdown-it instance typedoc passes its loader (only the parts used here). */
@@ -37,6 +53,69 @@ export function codeSpansInHeadings(md: MarkdownItLike): void {
   });
 }
 
+/**
+ * typedoc's kind router with pages only for modules (and the project documents): every
+ * function, class, interface, type and constant is a section of its module's page, linked by
+ * anchor. One source file is one page, as a reader of the specification looks things up, and
+ * the site has a few hundred pages instead of one per exported name.
+ */
+export class ModuleRouter extends KindRouter {
+  protected override getPageKind(target: RouterTarget): PageKind | undefined {
+    if (!(target instanceof Reflection)) return undefined;
+    if (target.kindOf(ReflectionKind.Module | ReflectionKind.Namespace)) return PageKind.Reflection;
+    if (target.kindOf(ReflectionKind.Document)) return PageKind.Document;
+    return undefined;
+  }
+}
+
+/** The name {@link ModuleRouter} is registered under. */
+export const MODULE_ROUTER = 'semodel-module';
+
+/**
+ * The default theme's page context, with a module page that shows, after its index, every
+ * member in full (signatures, types, comments): what typedoc shows on a member's own page.
+ */
+class ModulePageContext extends DefaultThemeRenderContext {
+  constructor(router: Router, theme: DefaultTheme, page: PageEvent<Reflection>, options: Options) {
+    super(router, theme, page, options);
+    const index = this.moduleReflection;
+    this.moduleReflection = (mod) => JSX.createElement(JSX.Fragment, null, index(mod), this.members(mod));
+    const declaration = this.memberDeclaration;
+    // A class, interface or enum has no type of its own: its heading line is its kind, name and
+    // what it extends (typedoc's line would read `Name: any`); its members follow it.
+    this.memberDeclaration = (props) => {
+      if (!props.kindOf(ReflectionKind.ClassOrInterface | ReflectionKind.Enum)) return declaration(props);
+      const keyword = props.kindOf(ReflectionKind.Class) ? 'class' : props.kindOf(ReflectionKind.Interface) ? 'interface' : 'enum';
+      const extended = props.extendedTypes ?? [];
+      return JSX.createElement(
+        JSX.Fragment,
+        null,
+        JSX.createElement(
+          'div',
+          { class: 'tsd-signature' },
+          JSX.createElement('span', { class: 'tsd-signature-keyword' }, keyword),
+          ' ',
+          JSX.createElement('span', { class: 'tsd-kind-' + keyword }, props.name),
+          ...(extended.length === 0 ? [] : [' ', JSX.createElement('span', { class: 'tsd-signature-keyword' }, 'extends'), ' ', ...extended.flatMap((t, i) => (i === 0 ? [this.type(t)] : [', ', this.type(t)]))]),
+        ),
+        this.commentSummary(props),
+        props.typeParameters === undefined ? null : this.typeParameters(props.typeParameters),
+        this.commentTags(props),
+      );
+    };
+  }
+}
+
+/** The default theme with {@link ModulePageContext}. */
+export class ModulePageTheme extends DefaultTheme {
+  override getRenderContext(page: PageEvent<Reflection>): DefaultThemeRenderContext {
+    return new ModulePageContext(this.router, this, page, this.application.options);
+  }
+}
+
+/** The name {@link ModulePageTheme} is registered under. */
+export const MODULE_THEME = 'semodel-module';
+
 /** What a typedoc run reported. */
 export interface TypedocResult {
   readonly ok: boolean;
@@ -59,6 +138,10 @@ export async function runTypedoc(out: string, footer: string, documents: readonl
     { out, logLevel: LogLevel.Warn, markdownItLoader: codeSpansInHeadings, customFooterHtml: footer, projectDocuments: [...documents], groupOrder: [...GROUP_ORDER, '*'] },
     [new TypeDocReader(), new TSConfigReader()],
   );
+  app.renderer.defineRouter(MODULE_ROUTER, ModuleRouter);
+  app.options.setValue('router', MODULE_ROUTER);
+  app.renderer.defineTheme(MODULE_THEME, ModulePageTheme);
+  app.options.setValue('theme', MODULE_THEME);
   const project = await app.convert();
   if (project === undefined) return { ok: false, errors: app.logger.errorCount, warnings: app.logger.warningCount };
   const now = Date.now;

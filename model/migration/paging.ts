@@ -10,7 +10,7 @@ import { refusePlatform } from '../world/guests.js';
 import type { Guest, World } from '../world/world.js';
 import type { ExportPage, ImportPage } from './actions.js';
 import { EMPTY, fail, inArea, putGuest, toHypervisor, withMigration } from './common.js';
-import { openPage, PAGING_ID, pagingKey, sealPage, ZERO_PAGE } from './firmware.js';
+import { openPage, pagingId, pagingKey, sealPage, ZERO_PAGE } from './firmware.js';
 import type { Paging } from './slice.js';
 
 /** The running guest a paging call names with its page in range, or the rejection of the first three guards. */
@@ -42,7 +42,7 @@ export function exportPage(world: World, action: ExportPage): Step<World, { read
   if (m.sending !== null && inArea(m.sending, action.page)) return fail(world, 'AREA_LOCKED');
   const [key, w] = pagingKey(world, guest, m.paging);
   const counter = m.paging.exports + 1;
-  const sealed = sealPage(world.suite, key, PAGING_ID, action.page, counter, guest.memory.get(action.page) ?? ZERO_PAGE);
+  const sealed = sealPage(world.suite, key, pagingId(), action.page, counter, guest.memory.get(action.page) ?? ZERO_PAGE);
   const paging: Paging = { key, exports: counter, exported: m.paging.exported.set(action.page, { counter, tag: sealed.tag }) };
   const g = withMigration(guest, { sending: m.sending, receiving: m.receiving, paging }, { memory: guest.memory.delete(action.page) });
   return { state: toHypervisor(putGuest(w, g), guest.id, sealed.ciphertext.slice()), outcome: { kind: 'accepted', response: { content: sealed.ciphertext } } };
@@ -61,7 +61,7 @@ export function importPage(world: World, action: ImportPage): Step<World, Record
   // REQ-MIGR-12: only an exported page is imported
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a page in the table was exported under the key, which is then set
   if (last === undefined || m.paging.key === null) return fail(world, 'PAGE_NOT_EXPORTED');
-  const plain = openPage(world.suite, m.paging.key, PAGING_ID, action.page, last.counter, action.content, last.tag);
+  const plain = openPage(world.suite, m.paging.key, pagingId(), action.page, last.counter, action.content, last.tag);
   // REQ-MIGR-12: the copy of the last export, unaltered
   if (plain === undefined) return fail(world, 'IMPORT_INTEGRITY_FAILED');
   const paging: Paging = { key: m.paging.key, exports: m.paging.exports, exported: m.paging.exported.delete(action.page) };

@@ -207,11 +207,13 @@ describe('migration handlers', () => {
     expect(streams(w)).toEqual(afterFinish);
   });
 
-  it('judge the edges: an area ending at the last page, a location below the area, a page exported just past it, a duplicate sending', () => {
+  it('judge the edges: an empty area, an area ending at the last page, a location below the area, a page exported just past it, a duplicate sending', () => {
     const m = migrated();
     let [w, tgt] = guest(m.w, TARGET, false);
     expect(refuse(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: 1, pages: PAGES })).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
     expect(refuse(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: PAGES - 2, pages: 3 })).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
+    // An empty area is no area, wherever it starts.
+    expect(refuse(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: 0, pages: 0 })).toEqual({ world: w, code: 'AREA_OUT_OF_RANGE' });
     expect(step(w, { kind: 'migration-receive-start', guest: tgt, nonce: new Uint8Array(32), first: PAGES - 3, pages: 3 }).outcome.kind).toBe('accepted');
     [w] = accept(w, { kind: 'migration-receive-start', guest: tgt, nonce: m.nonce, first: 0, pages: 3 });
     const newest = m.sent[3];

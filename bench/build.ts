@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import { buildImage, deriveBuildSecrets } from '../model/se-format/image-builder.js';
+import { untunedEnv } from '../bin/tunables.mjs';
 import { alternatePairs, formatResults, GNU_TIME, loadNote, measureChild, medianOf, type BenchResult, type ChildMeasure } from './harness.js';
 import { benchHostPublic, MIB, nowMs, pattern, targetNote } from './unpack.js';
 
@@ -166,7 +167,8 @@ export async function benchBuild(): Promise<BenchResult[]> {
     const report = join(scratch, 'time.txt');
     const measure = (command: string, args: readonly string[], out?: string): ChildMeasure => {
       if (out !== undefined) rmSync(out, { force: true }); // each run writes a new file, as a first build does
-      return measureChild(command, args, { report, gnuTime, cwd: scratch });
+      // Both tools run as a user starts them: without the copy setting the bench itself runs under.
+      return measureChild(command, args, { report, gnuTime, cwd: scratch, env: untunedEnv(process.env) });
     };
     const ok = (m: ChildMeasure, what: string): ChildMeasure => {
       if (m.status !== 0) throw new Error(`${what} exited ${String(m.status)}: ${m.stderr.trim().split('\n').pop() ?? ''}`);

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledCli, findPeers, HOST_KEY_PEM, PAIRS, semodelBuildArgs, writeInputs } from './build.js';
+import { untunedEnv } from '../bin/tunables.mjs';
 import { alternatePairs, formatResults, GNU_TIME, loadNote, measureChild, medianOf, type BenchResult, type ChildMeasure } from './harness.js';
 import { MIB, targetNote } from './unpack.js';
 
@@ -34,7 +35,8 @@ export async function benchVerifyFloor(): Promise<BenchResult[]> {
   try {
     const gnuTime = existsSync(GNU_TIME);
     const report = join(scratch, 'time.txt');
-    const measure = (command: string, args: readonly string[]): ChildMeasure => measureChild(command, args, { report, gnuTime, cwd: scratch });
+    // Both run as a user starts them: without the copy setting the bench itself runs under.
+    const measure = (command: string, args: readonly string[]): ChildMeasure => measureChild(command, args, { report, gnuTime, cwd: scratch, env: untunedEnv(process.env) });
     const ok = (m: ChildMeasure, what: string): ChildMeasure => {
       if (m.status !== 0) throw new Error(`${what} exited ${String(m.status)}: ${m.stderr.trim().split('\n').pop() ?? ''}`);
       return m;

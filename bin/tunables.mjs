@@ -35,13 +35,15 @@ export function untunedEnv(env) {
 
 /**
  * Whether a command copies pages by the million, so that relaunching (about 0.1 s) pays: a
- * campaign, conform, explore, trace replay, and an image build. `image verify` and `extract` copy
- * each page of an image once, at page-aligned offsets, which `rep movsb` copies as fast (measured:
- * a 72 MiB verify takes as long under the setting as without it), so they do not relaunch.
+ * campaign, conform, explore and trace replay. The image commands do not relaunch: `verify` and
+ * `extract` copy each page of an image once, at page-aligned offsets, which `rep movsb` copies as
+ * fast (a 72 MiB verify takes as long under the setting as without it), and a 72 MiB `build`
+ * took 1.5 times genprotimg's wall time relaunched against 1.1 times not (bench/build.ts,
+ * alternated): a second start of node costs more than the copies save.
  */
 export function relaunchPays(argv) {
-  const [command, sub] = argv;
-  if (command === 'image') return sub === 'build';
+  const [command] = argv;
+  if (command === 'image') return false;
   return command === 'campaign' || command === 'conform' || command === 'explore' || command === 'trace';
 }
 

@@ -23,6 +23,14 @@ export interface ImageOutput {
   readonly name: string;
   /** Writes `bytes` at `offset` (pieces may come in any order). */
   write(offset: number, bytes: Uint8Array): void;
+  /**
+   * The file descriptor `write` writes to at explicit offsets, for a thread that writes pieces
+   * itself (the build's worker); it then reports each piece with {@link ImageOutput.wrote}.
+   * Undefined when only `write` may be used.
+   */
+  readonly fd?: number;
+  /** Says that `length` bytes were written at `offset` through {@link ImageOutput.fd}. */
+  wrote(offset: number, length: number): void;
   /** Puts the finished image in place (or copies it to standard output); the output is then closed. */
   commit(): void;
   /** Drops what was written; the old file, if any, is untouched. Safe to call after commit. */
@@ -101,6 +109,7 @@ export function openImageOutput(target: string, force: boolean, inputs: readonly
   };
   return {
     name: target,
+    fd,
     write(offset, bytes) {
       try {
         writeFully(fd, bytes, offset);
@@ -108,6 +117,7 @@ export function openImageOutput(target: string, force: boolean, inputs: readonly
         throw writeFailure(target, e);
       }
     },
+    wrote: () => undefined,
     commit() {
       try {
         close();
@@ -152,6 +162,7 @@ function stdoutOutput(fd: number): ImageOutput {
   };
   return {
     name: '-',
+    fd: tfd,
     write(offset, bytes) {
       try {
         writeFully(tfd, bytes, offset);
@@ -159,6 +170,9 @@ function stdoutOutput(fd: number): ImageOutput {
         throw writeFailure(os.tmpdir(), e);
       }
       size = Math.max(size, offset + bytes.length);
+    },
+    wrote(offset, length) {
+      size = Math.max(size, offset + length);
     },
     commit() {
       const buffer = new Uint8Array(1 << 20);

@@ -7,8 +7,9 @@
  * update per chunk) and writes every chunk at its offset as soon as it is done. Memory is a few
  * chunks, whatever the image size; the header, which carries the digests, is written last.
  *
- * On a large build a worker thread (./image-build-worker-source.ts) reads and encrypts ahead,
- * into a ring of shared slots, while this thread digests and writes, and encrypts itself any
+ * On a large build a worker thread (./image-build-worker-source.ts) reads, encrypts and writes
+ * ahead, into a ring of shared slots and the image file, while this thread digests (and writes
+ * what it encrypted itself), and encrypts itself any
  * chunk the worker has not claimed by the time it is needed: two cores, whichever thread is
  * slower. If the worker fails or stalls, this thread reads and encrypts the rest itself: the
  * output never depends on the worker, only the time does.
@@ -16,7 +17,6 @@
  */
 import { createCipheriv, createHash, type Hash } from 'node:crypto';
 import { readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { equalBytes, PAGE_SIZE, u64be, zeroPad } from '../model/core/bytes.js';
 import { ok, type Result } from '../model/core/result.js';
 import type { CryptoSuite } from '../model/crypto/suite.js';
@@ -25,7 +25,8 @@ import type { BuildError } from '../model/se-format/header-keys.js';
 import { planImage, sealImage, type ImagePlanInput, type PlacedComponent } from '../model/se-format/image-builder.js';
 import type { ImageOutput } from './image-build-output.js';
 import { chunkXts } from './image-build-xts.js';
-import { BUILD_CTRL, BUILD_STATE, BUILD_WORKER_SOURCE, chunksOf, type BuildWorkerPlan } from './image-build-worker-source.js';
+import { BUILD_CTRL, BUILD_STATE, chunksOf } from './image-build-worker-source.js';
+import { startBuildWorker, type BuildWorker } from './image-build-worker.js';
 import { UsageError } from './io.js';
 import { collectYoung } from './young-gc.js';
 
@@ -49,7 +50,7 @@ export interface StreamOptions {
   readonly minWorkerPages?: number;
   /** A worker that fills nothing for this long is given up (default 10 s). */
   readonly stallMs?: number;
-  /** A thread started early with {@link startBuildWorker}; ended here if not needed. */
+  /** A thread started early (./image-build-worker.ts); ended here if not needed. */
   readonly worker?: BuildWorker;
   /**
    * Whether this thread encrypts a chunk itself when the worker has not claimed it yet (default
@@ -70,24 +71,6 @@ export interface StreamedBuild {
   readonly threaded: boolean;
   /** Chunks the worker filled, and chunks this thread read and encrypted itself. */
   readonly chunks: { readonly fromWorker: number; readonly onThread: number };
-}
-
-/** A worker thread waiting for its plan. */
-export interface BuildWorker {
-  post(plan: BuildWorkerPlan): void;
-  terminate(): void;
-}
-
-/**
- * Starts the encryption thread before its plan is known, so that its start-up (tens of
- * milliseconds) overlaps loading the host keys. Give it to {@link streamBuild}.
- */
-export function startBuildWorker(): BuildWorker {
-  // A small young generation: the thread's per-page garbage (OpenSSL's output buffers) is freed early.
-  const worker = new Worker(BUILD_WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  worker.unref();
-  worker.on('error', () => undefined); // seen through ctrl; an 'error' event must not crash the build
-  return { post: (plan) => worker.postMessage(plan), terminate: () => void worker.terminate().catch(() => undefined) };
 }
 
 /** Writes the tweaks of pages `[from, to)` of a component (prefix ‖ u64 page offset) into `into`. */
@@ -172,12 +155,13 @@ export function streamBuild(
     worker = options.worker ?? startBuildWorker();
     worker.post({
       key: plan.encrypt ? Uint8Array.from(key) : null,
-      components: fileComponents.map((c, i) => ({ fd: files[i]?.fd ?? -1, length: files[i]?.length ?? 0, pages: c.pages, prefix: u64be(c.tweakPrefix) })),
+      components: fileComponents.map((c, i) => ({ fd: files[i]?.fd ?? -1, length: files[i]?.length ?? 0, pages: c.pages, prefix: u64be(c.tweakPrefix), offset: c.address })),
       pageSize: PAGE_SIZE,
       chunkPages,
       slots: buffers,
       ctrl: ctrl.buffer as SharedArrayBuffer,
       perPageXts: options.perPageXts ?? false,
+      out: out.fd ?? null,
     });
   } else options.worker?.terminate();
 
@@ -195,14 +179,15 @@ export function streamBuild(
     let usable = worker !== undefined;
     const stallMs = options.stallMs ?? 10_000;
 
-    /** Digests and writes pages `[from, to)` of `c`, stored as `stored`. */
-    const emit = (c: PlacedComponent, from: number, to: number, stored: Uint8Array, tweaks: Uint8Array): void => {
+    /** Digests pages `[from, to)` of `c`, stored as `stored`, and writes them unless the worker did. */
+    const emit = (c: PlacedComponent, from: number, to: number, stored: Uint8Array, tweaks: Uint8Array, written: boolean): void => {
       const address = c.address + from * PAGE_SIZE;
       pld.update(stored);
       ald.update(chunkAddresses(address, to - from, addressBuffer));
       tld.update(tweaks);
       pages += to - from;
-      out.write(address, stored);
+      if (written) out.wrote(address, stored.length);
+      else out.write(address, stored);
     };
 
     /** This thread's chunk: read (or take from `made`), pad, encrypt. */
@@ -223,8 +208,9 @@ export function streamBuild(
       }
       if (!plan.encrypt) return into.subarray(0, bytes);
       if (fast !== undefined) {
-        // The chunks' ECB outputs (off-heap, 256 KiB each) are freed by a young collection: one per 2 MiB.
-        if ((++fastChunks & 7) === 0) collectYoung();
+        // The chunks' ECB outputs (off-heap, 256 KiB each) are freed by a young collection: one per
+        // 8 MiB (a collection costs some 0.5 ms; per 2 MiB they took a tenth of the build's CPU time).
+        if ((++fastChunks & 31) === 0) collectYoung();
         return fast.encrypt(to - from, tweaks);
       }
       for (let p = 0; p < to - from; p++) {
@@ -238,6 +224,33 @@ export function streamBuild(
       return cipher.subarray(0, bytes);
     };
 
+    const share = options.share ?? true;
+    // The file chunks as the worker numbers them, with what this thread needs to fill one.
+    const fileChunks = chunksOf(fileComponents.map((c) => c.pages), chunkPages).map((ch) => {
+      const c = fileComponents[ch.component] as PlacedComponent;
+      return { ...ch, c, file: files[ch.component], prefix: u64be(c.tweakPrefix) };
+    });
+    /**
+     * A chunk this thread took out of turn while the worker was still busy with an earlier one
+     * (read, encrypted and written; digested when its turn comes), so that neither thread waits
+     * for the other while chunks are left: at most one at a time.
+     */
+    let held: { readonly k: number; readonly bytes: Uint8Array } | undefined;
+    const heldBuffer = new Uint8Array(useWorker && share ? chunkPages * PAGE_SIZE : 0);
+    const heldTweaks = new Uint8Array(16 * chunkPages);
+    /** Takes the next chunk nobody claimed yet, if this thread holds none: whether it did. */
+    const takeAhead = (): boolean => {
+      const j = Atomics.load(ctrl, BUILD_CTRL.CLAIMED);
+      const ch = fileChunks[j];
+      if (!share || held !== undefined || ch === undefined || Atomics.compareExchange(ctrl, BUILD_CTRL.CLAIMED, j, j + 1) !== j) return false;
+      const bytes = localChunk(ch.c, ch.file, ch.from, ch.to, chunkTweaks(ch.prefix, ch.from, ch.to, heldTweaks));
+      heldBuffer.set(bytes);
+      out.write(ch.c.address + ch.from * PAGE_SIZE, bytes);
+      held = { k: j, bytes: heldBuffer.subarray(0, bytes.length) };
+      onThread++;
+      return true;
+    };
+
     /** The worker's chunk `k` (a view of its slot), or undefined once it failed or stalled. */
     const workerChunk = (k: number, bytes: number): Uint8Array | undefined => {
       const ready = BUILD_CTRL.READY + (k % slotCount);
@@ -246,10 +259,11 @@ export function streamBuild(
         if (seen === k + 1) return (slots[k % slotCount] as Uint8Array).subarray(0, bytes);
         // The state is read before the flag again: a worker that ended set its last flag first.
         if (Atomics.load(ctrl, BUILD_CTRL.STATE) !== BUILD_STATE.RUNNING && Atomics.load(ctrl, ready) !== k + 1) return undefined;
+        // Rather than wait, fill a later chunk (then look again).
+        if (takeAhead()) continue;
         if (Atomics.wait(ctrl, ready, seen, stallMs) === 'timed-out') return undefined;
       }
     };
-    const share = options.share ?? true;
 
     let k = 0; // the next file chunk, numbered as the worker numbers them
     let nextFile = 0;
@@ -259,19 +273,28 @@ export function streamBuild(
       for (const chunk of chunksOf([c.pages], chunkPages)) {
         const tweaks = chunkTweaks(prefix, chunk.from, chunk.to, tweakBuffer);
         let stored: Uint8Array | undefined;
-        // Chunk k is this thread's if the worker has not claimed it (a compare-and-swap decides).
-        if (file !== undefined && usable && !(share && Atomics.compareExchange(ctrl, BUILD_CTRL.CLAIMED, k, k + 1) === k)) {
+        let written = false;
+        if (file !== undefined && held?.k === k) {
+          // Taken ahead by this thread: already read, encrypted and written.
+          stored = held.bytes;
+          written = true;
+          held = undefined;
+        } else if (file !== undefined && usable && !(share && Atomics.compareExchange(ctrl, BUILD_CTRL.CLAIMED, k, k + 1) === k)) {
+          // Chunk k is the worker's: it claimed it before this thread could (a compare-and-swap decides).
           stored = workerChunk(k, (chunk.to - chunk.from) * PAGE_SIZE);
           if (stored === undefined) {
             usable = false;
             Atomics.store(ctrl, BUILD_CTRL.STATE, BUILD_STATE.CANCELLED);
-          } else fromWorker++;
+          } else {
+            fromWorker++;
+            written = out.fd !== undefined;
+          }
         }
         if (stored === undefined) {
           stored = localChunk(c, file, chunk.from, chunk.to, tweaks);
           if (file !== undefined) onThread++;
         }
-        emit(c, chunk.from, chunk.to, stored, tweaks);
+        emit(c, chunk.from, chunk.to, stored, tweaks, written);
         if (file !== undefined) {
           k++;
           // The slot is free again: the worker may fill it with chunk k - 1 + slots.
@@ -290,6 +313,9 @@ export function streamBuild(
     if (worker !== undefined) {
       Atomics.compareExchange(ctrl, BUILD_CTRL.STATE, BUILD_STATE.RUNNING, BUILD_STATE.CANCELLED);
       Atomics.notify(ctrl, BUILD_CTRL.CONSUMED);
+      // A worker given up on may still be writing a chunk: the caller closes the file next, and
+      // its descriptor must not be written after that (wait at most one stall period).
+      if (Atomics.load(ctrl, BUILD_CTRL.BUSY) === 1) Atomics.wait(ctrl, BUILD_CTRL.BUSY, 1, options.stallMs ?? 10_000);
       worker.terminate();
     }
   }

@@ -7,8 +7,9 @@
  * chunk at explicit positions, zero-pads the last page, encrypts every page with AES-256-XTS
  * (IEEE 1619 on node:crypto's AES-256-ECB and {@link XTS_XOR_WASM}; node:crypto's XTS per page
  * if WebAssembly fails; tests compare both with the node suite byte for byte) and leaves the
- * chunk in a ring of shared slots. The main
- * thread digests and writes the chunks in order, then releases their slots. Either thread may
+ * chunk in a ring of shared slots, writing it to the image file at its offset first when the
+ * output is a file it can write at offsets (every output of the command is). The main thread
+ * digests the chunks in order (and writes those the worker did not), then releases their slots. Either thread may
  * take the next chunk: the main thread, when it has caught up, encrypts a chunk the worker has
  * not claimed yet itself, so that both cores stay busy whichever is slower. `ctrl` (Int32Array
  * over a SharedArrayBuffer) is the handshake:
@@ -18,6 +19,8 @@
  *   `k - CONSUMED < slots`, so it never writes a slot the main thread still reads;
  * - `ctrl[STATE]`: RUNNING, then DONE, FAILED (any exception, a file shorter than planned) or
  *   CANCELLED (by the main thread);
+ * - `ctrl[BUSY]`: 1 while the worker works on a chunk it claimed (reads, encrypts, writes it),
+ *   else 0 (notified), so that the main thread can wait for a cancelled worker's last write;
  * - `ctrl[READY + s]`: `k + 1` once the worker has filled slot `s` with chunk `k` (notified).
  * Both sides cut the components into the same chunks: {@link chunksOf}'s rule, repeated in the
  * source below.
@@ -26,7 +29,7 @@
 import { COLLECT_YOUNG_SOURCE } from './young-gc.js';
 
 /** Indices into the control array. */
-export const BUILD_CTRL = { CLAIMED: 0, CONSUMED: 1, STATE: 2, READY: 3 } as const;
+export const BUILD_CTRL = { CLAIMED: 0, CONSUMED: 1, STATE: 2, BUSY: 3, READY: 4 } as const;
 /** Values of `ctrl[BUILD_CTRL.STATE]`. */
 export const BUILD_STATE = { RUNNING: 0, DONE: 1, FAILED: 2, CANCELLED: 3 } as const;
 
@@ -37,6 +40,8 @@ export interface WorkerComponent {
   readonly pages: number;
   /** The u64 tweak prefix, big-endian (page `i`'s tweak is it ‖ u64 `i * pageSize`). */
   readonly prefix: Uint8Array;
+  /** Where the component's first page goes in the image file. */
+  readonly offset: number;
 }
 
 /** The plan the worker receives as its first message. */
@@ -48,10 +53,15 @@ export interface BuildWorkerPlan {
   readonly chunkPages: number;
   /** The ring: each slot holds `chunkPages` pages. */
   readonly slots: readonly SharedArrayBuffer[];
-  /** `3 + slots.length` Int32 (see the module comment). */
+  /** `BUILD_CTRL.READY + slots.length` Int32 (see the module comment). */
   readonly ctrl: SharedArrayBuffer;
   /** Encrypt with node:crypto's XTS page by page instead of ECB and WebAssembly (the fallback; tests use it). */
   readonly perPageXts: boolean;
+  /**
+   * The image file's descriptor: the worker writes each chunk it fills there, at its offset,
+   * before it says the chunk is ready; null: the main thread writes every chunk.
+   */
+  readonly out: number | null;
 }
 
 /** One chunk: pages `[from, to)` of component `component` (an index into the plan's components). */
@@ -114,12 +124,12 @@ export const BUILD_WORKER_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const { createCipheriv } = require('node:crypto');
-const { readSync } = require('node:fs');
+const { readSync, writeSync } = require('node:fs');
 ${COLLECT_YOUNG_SOURCE}
 parentPort.once('message', (plan) => {
-  const { key, components, pageSize, chunkPages, slots, ctrl, perPageXts } = plan;
+  const { key, components, pageSize, chunkPages, slots, ctrl, perPageXts, out } = plan;
   const c = new Int32Array(ctrl);
-  const CLAIMED = ${BUILD_CTRL.CLAIMED}, CONSUMED = ${BUILD_CTRL.CONSUMED}, STATE = ${BUILD_CTRL.STATE}, READY = ${BUILD_CTRL.READY};
+  const CLAIMED = ${BUILD_CTRL.CLAIMED}, CONSUMED = ${BUILD_CTRL.CONSUMED}, STATE = ${BUILD_CTRL.STATE}, BUSY = ${BUILD_CTRL.BUSY}, READY = ${BUILD_CTRL.READY};
   const RUNNING = ${BUILD_STATE.RUNNING}, DONE = ${BUILD_STATE.DONE}, FAILED = ${BUILD_STATE.FAILED};
   const views = slots.map((s) => new Uint8Array(s));
   const plain = Buffer.alloc(chunkPages * pageSize);
@@ -170,14 +180,18 @@ parentPort.once('message', (plan) => {
     mem.set(k1.update(mem.subarray(PLAIN, PLAIN + n * pageSize)), OUT);
     wasm.xor(OUT, MASK, n * pageSize);
     slot.set(mem.subarray(OUT, OUT + n * pageSize));
-    // The chunks' ECB outputs, 2 MiB of them: a young collection costs some 0.5 ms, so not one per chunk.
-    if ((++chunksDone & 7) === 0) collectYoung();
+    // The chunks' ECB outputs, 8 MiB of them: a young collection costs some 0.5 ms, so not one per chunk.
+    if ((++chunksDone & 31) === 0) collectYoung();
   }
   // The chunks, as chunksOf cuts them.
   const chunks = [];
   components.forEach((comp) => {
     for (let from = 0; from < comp.pages; from += chunkPages) chunks.push({ comp, from, to: Math.min(comp.pages, from + chunkPages) });
   });
+  function idle() {
+    Atomics.store(c, BUSY, 0);
+    Atomics.notify(c, BUSY);
+  }
   function run() {
     for (;;) {
       if (Atomics.load(c, STATE) !== RUNNING) return;
@@ -188,7 +202,13 @@ parentPort.once('message', (plan) => {
         Atomics.wait(c, CONSUMED, done, 1000);
         continue;
       }
-      if (Atomics.compareExchange(c, CLAIMED, k, k + 1) !== k) continue; // the main thread took it
+      // Busy before the claim and the state read again after it: a main thread that cancels and
+      // then sees the worker idle knows that no write of the worker comes later.
+      Atomics.store(c, BUSY, 1);
+      if (Atomics.load(c, STATE) !== RUNNING || Atomics.compareExchange(c, CLAIMED, k, k + 1) !== k) {
+        idle();
+        continue; // cancelled, or the main thread took the chunk
+      }
       const { comp, from, to } = chunks[k];
       const slot = views[k % slots.length];
       const target = key === null ? slot : plainOf();
@@ -201,8 +221,14 @@ parentPort.once('message', (plan) => {
       }
       target.fill(0, want, (to - from) * pageSize);
       if (key !== null) encrypt(comp, from, to, slot);
+      if (out !== null) {
+        // A failed write (a full disk) fails the worker: the main thread writes the rest and says why.
+        const bytes = (to - from) * pageSize, at = comp.offset + from * pageSize;
+        for (let done = 0; done < bytes; ) done += writeSync(out, slot, done, bytes - done, at + done);
+      }
       Atomics.store(c, READY + (k % slots.length), k + 1);
       Atomics.notify(c, READY + (k % slots.length));
+      idle();
     }
     Atomics.compareExchange(c, STATE, RUNNING, DONE);
   }
@@ -211,6 +237,7 @@ parentPort.once('message', (plan) => {
   } catch {
     Atomics.compareExchange(c, STATE, RUNNING, FAILED);
   } finally {
+    idle();
     for (let s = 0; s < slots.length; s++) Atomics.notify(c, READY + s);
   }
 });

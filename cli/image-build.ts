@@ -18,7 +18,8 @@ import { deriveBuildSecrets, type ImagePlanInput } from '../model/se-format/imag
 import { parse, parseHex64 } from './args.js';
 import { loadHostKeys } from './host-keys.js';
 import { openImageOutput, type ImageOutput } from './image-build-output.js';
-import { MIN_WORKER_PAGES, startBuildWorker, streamBuild, type BuildWorker, type FileComponent, type StreamedBuild } from './image-build-stream.js';
+import { MIN_WORKER_PAGES, streamBuild, type FileComponent, type StreamedBuild } from './image-build-stream.js';
+import { dropEarlyBuildWorker, takeBuildWorker, type BuildWorker } from './image-build-worker.js';
 import { IMAGE_SUITE } from './image-common.js';
 import { UsageError, type Io } from './io.js';
 
@@ -117,9 +118,10 @@ export function imageBuild(argv: string[], io: Io): number {
     // The kernel and initrd are read chunk by chunk while the image is built, never whole.
     const kernel = openInput(kernelPath, fds);
     const initrd = values.initrd === undefined ? undefined : openInput(values.initrd, fds);
-    // A large build encrypts on a second thread; start it now, so that its start-up overlaps
-    // loading the host keys (streamBuild decides, and ends it if unneeded).
-    if (kernel.length + (initrd?.length ?? 0) >= MIN_WORKER_PAGES * PAGE_SIZE) worker = startBuildWorker();
+    // A large build encrypts on a second thread, started by bin/semodel.mjs or now, so that its
+    // start-up overlaps loading the host keys (streamBuild decides, and ends it if unneeded).
+    if (kernel.length + (initrd?.length ?? 0) >= MIN_WORKER_PAGES * PAGE_SIZE) worker = takeBuildWorker();
+    else dropEarlyBuildWorker();
     const hostKeys = loadHostKeys(io, IMAGE_SUITE, hostKeyPaths);
     let cck: Uint8Array | undefined;
     if (values.cck !== undefined) {
@@ -147,6 +149,7 @@ export function imageBuild(argv: string[], io: Io): number {
     streamed = r.value;
   } finally {
     worker?.terminate(); // when an input was refused before the build began
+    dropEarlyBuildWorker(); // one that bin/semodel.mjs started for a build refused before it was taken
     if (streamed === undefined) output?.abort();
     for (const fd of fds) closeSync(fd);
   }

@@ -5,8 +5,9 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBuildWorker, streamBuild, type BuildWorker, type FileComponent, type StreamOptions } from '../../cli/image-build-stream.js';
-import type { ImageOutput } from '../../cli/image-build-output.js';
+import { streamBuild, type FileComponent, type StreamOptions } from '../../cli/image-build-stream.js';
+import { startBuildWorker, type BuildWorker } from '../../cli/image-build-worker.js';
+import { openImageOutput, type ImageOutput } from '../../cli/image-build-output.js';
 import { UsageError } from '../../cli/io.js';
 import { equalBytes, PAGE_SIZE, utf8ToBytes } from '../../model/core/bytes.js';
 import { nodeSuite } from '../../model/crypto/index.js';
@@ -46,6 +47,7 @@ function memoryOutput(size: number): ImageOutput & { readonly image: Uint8Array;
     name: 'memory',
     image,
     times,
+    wrote: () => undefined,
     write(offset, bytes) {
       image.set(bytes, offset); // throws past the end: a piece outside the image
       for (let i = offset; i < offset + bytes.length; i++) times[i] = (times[i] ?? 0) + 1;
@@ -113,6 +115,33 @@ describe('streamBuild', () => {
     const small = both(base(40 * PAGE_SIZE + 3, 9 * PAGE_SIZE), { minWorkerPages: 1, chunkPages: 2, slots: 3 });
     expect(small.chunks.fromWorker + small.chunks.onThread).toBe(21 + 5);
     expect(equalBytes(small.streamed, small.reference)).toBe(true);
+  });
+
+  it('into a file (and through -o -), the worker writes the chunks it fills itself, at their offsets, and the image is the same', () => {
+    const input = base(200 * PAGE_SIZE + 77, 30 * PAGE_SIZE + 5);
+    const reference = buildImage(suite, input);
+    if (!reference.ok) throw new Error(JSON.stringify(reference.error));
+    const files = [file(`k${Math.random()}`, input.kernel.length, 0), file(`i${Math.random()}`, input.initrd?.length ?? 0, 9)].map((f) => f.component);
+    const sizes = { ...input, kernel: { length: input.kernel.length }, initrd: { length: input.initrd?.length ?? 0 } };
+    for (const options of [{ ...threaded, chunkPages: 16 }, { minWorkerPages: 1, chunkPages: 8 }] as StreamOptions[]) {
+      const target = path.join(dir, `out-${Math.random()}.img`);
+      const out = openImageOutput(target, false, []);
+      const r = streamBuild(suite, sizes, files, out, options);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      out.commit();
+      // Without sharing the worker fills every file chunk; with it, who fills which depends on timing.
+      if (options.share === false) expect(r.value.chunks).toEqual({ fromWorker: 13 + 2, onThread: 0 });
+      expect(equalBytes(readFileSync(target), reference.value.image)).toBe(true);
+      // -o -: the image goes through an unlinked temporary file, then in order to the descriptor.
+      const piped = path.join(dir, `piped-${Math.random()}.img`);
+      const fd = openSync(piped, 'w');
+      const stdout = openImageOutput('-', false, [], fd);
+      const p = streamBuild(suite, sizes, files, stdout, options);
+      if (!p.ok) throw new Error(JSON.stringify(p.error));
+      stdout.commit();
+      closeSync(fd);
+      expect(equalBytes(readFileSync(piped), reference.value.image)).toBe(true);
+    }
   });
 
   it('stores the pages as they are under PCF bit 35, with and without the worker', () => {

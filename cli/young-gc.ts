@@ -34,10 +34,17 @@ export function collectYoung(): void {
 
 /** The statement the build's worker thread runs to get the same collector (it is CommonJS source). */
 export const COLLECT_YOUNG_SOURCE = `
-let collectYoung = () => undefined;
-try {
-  require('node:v8').setFlagsFromString('--expose-gc');
-  const gc = require('node:vm').runInNewContext('typeof gc === "function" ? gc : undefined');
-  if (typeof gc === 'function') collectYoung = () => gc({ type: 'minor' });
-} catch {}
+let youngGc = null;
+function collectYoung() {
+  // Found at the first collection, not at start-up: a fresh context costs some milliseconds.
+  if (youngGc === null) {
+    youngGc = undefined;
+    try {
+      require('node:v8').setFlagsFromString('--expose-gc');
+      const gc = require('node:vm').runInNewContext('typeof gc === "function" ? gc : undefined');
+      if (typeof gc === 'function') youngGc = gc;
+    } catch {}
+  }
+  if (youngGc !== undefined) youngGc({ type: 'minor' });
+}
 `;

@@ -12,10 +12,8 @@ import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import { bytesToHex } from '../core/bytes.js';
 import type { CertificateKey, SignatureHash } from '../crypto/suite.js';
 import { readName, type X509Name } from './hkd-name.js';
+import { OID_ECDSA_SHA256, OID_EC_PUBLIC_KEY, OID_P256, OID_RSA_ENCRYPTION, OID_SUBJECT_KEY_IDENTIFIER } from './oids.js';
 
-const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const OID_SKID = '2.5.29.14';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_AKID = '2.5.29.35';
@@ -23,7 +21,7 @@ const OID_IDP = '2.5.29.28';
 
 /** Named curves by OID, with the security bits of each (half the order's bits). */
 const CURVES: Readonly<Record<string, { readonly name: 'p256' | 'p384' | 'p521'; readonly bits: number }>> = {
-  '1.2.840.10045.3.1.7': { name: 'p256', bits: 128 },
+  [OID_P256]: { name: 'p256', bits: 128 },
   '1.3.132.0.34': { name: 'p384', bits: 192 },
   '1.3.132.0.35': { name: 'p521', bits: 256 },
 };
@@ -37,7 +35,7 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, { readonly hash: SignatureHa
   '1.2.840.113549.1.1.13': { hash: 'sha512', kind: 'rsa' },
   '1.2.840.10045.4.1': { hash: 'sha1', kind: 'ec' },
   '1.2.840.10045.4.3.1': { hash: 'sha224', kind: 'ec' },
-  '1.2.840.10045.4.3.2': { hash: 'sha256', kind: 'ec' },
+  [OID_ECDSA_SHA256]: { hash: 'sha256', kind: 'ec' },
   '1.2.840.10045.4.3.3': { hash: 'sha384', kind: 'ec' },
   '1.2.840.10045.4.3.4': { hash: 'sha512', kind: 'ec' },
 };
@@ -216,7 +214,7 @@ export function readHkdCertificate(der: Uint8Array): HkdCertificate | string {
 function certificateRecord(der: Uint8Array, cert: pkijs.Certificate): HkdCertificate {
   const { asn1js } = asn1Libraries();
   const ext = (oid: string): pkijs.Extension | undefined => cert.extensions?.find((e) => e.extnID === oid);
-  const skidValue = ext(OID_SKID)?.parsedValue as unknown;
+  const skidValue = ext(OID_SUBJECT_KEY_IDENTIFIER)?.parsedValue as unknown;
   return {
     der: der.slice(),
     tbs: bytesOf(cert.tbsView),

@@ -11,13 +11,9 @@
 import type * as pkijs from 'pkijs';
 import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import type { SignatureHash } from '../crypto/suite.js';
+import { OID_CONTENT_TYPE, OID_DATA, OID_ECDSA_SHA256, OID_MESSAGE_DIGEST, OID_RSA_ENCRYPTION, OID_SIGNED_DATA } from './oids.js';
 
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
-const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SMIME_CAPABILITIES = '1.2.840.113549.1.9.15';
-const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 
 /** The digest algorithms the model computes, by OID (the kernel also knows SM3, Streebog, SHA-3). */
 const DIGESTS: Readonly<Record<string, SignatureHash>> = {
@@ -33,7 +29,7 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, 'rsa' | 'ec'>> = {
   [OID_RSA_ENCRYPTION]: 'rsa',
   '1.2.840.10045.4.1': 'ec',
   '1.2.840.10045.4.3.1': 'ec',
-  '1.2.840.10045.4.3.2': 'ec',
+  [OID_ECDSA_SHA256]: 'ec',
   '1.2.840.10045.4.3.3': 'ec',
   '1.2.840.10045.4.3.4': 'ec',
 };

@@ -9,12 +9,10 @@
 import type * as pkijs from 'pkijs';
 import { asn1Libraries, decodeBer } from './asn1-libraries.js';
 import type { CertificateKey } from '../crypto/suite.js';
+import { OID_EC_PUBLIC_KEY, OID_P256, OID_P384, OID_RSA_ENCRYPTION, OID_SUBJECT_KEY_IDENTIFIER } from './oids.js';
 
-const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const OID_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 /** The named curves of the kernel's ECDSA keys (ecdsa-nist-p256 / p384). */
-const EC_CURVES: Readonly<Record<string, 'p256' | 'p384'>> = { '1.2.840.10045.3.1.7': 'p256', '1.3.132.0.34': 'p384' };
+const EC_CURVES: Readonly<Record<string, 'p256' | 'p384'>> = { [OID_P256]: 'p256', [OID_P384]: 'p384' };
 
 /** A trust anchor as the key lookup and the verification read it. */
 export interface TrustAnchor {

@@ -12,13 +12,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '../../model/core/bytes.js';
 import { appendSignature, SIGNATURE_MAGIC, TRAILER_OVERHEAD } from '../../model/se-format/appended-signature.js';
 import { asn1Libraries } from '../../model/se-format/asn1-libraries.js';
+import { OID_CONTENT_TYPE, OID_DATA, OID_ECDSA_SHA256, OID_EC_PUBLIC_KEY, OID_MESSAGE_DIGEST, OID_P256, OID_SHA256, OID_SIGNED_DATA } from '../../model/se-format/oids.js';
 
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const OID_P256 = '1.2.840.10045.3.1.7';
-const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
-const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 
 /** A signing key and its certificate. */
 export interface SigningKey {
@@ -101,8 +96,8 @@ export interface Pkcs7Options {
 function signerInfoOf(key: SigningKey, data: Uint8Array, options: Pkcs7Options): pkijs.SignerInfo {
   const { asn1js, pkijs } = asn1Libraries();
   const attributes = [
-    ...(options.digestOnly === true ? [] : [new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] })]),
-    new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
+    ...(options.digestOnly === true ? [] : [new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] })]),
+    new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: sha256(data) })] }),
     ...(options.smimeCapabilities === true ? [new pkijs.Attribute({ type: '1.2.840.113549.1.9.15', values: [new asn1js.Sequence({ value: [] })] })] : []),
   ];
   const withAttributes = options.attributes === true || options.digestOnly === true || options.smimeCapabilities === true;

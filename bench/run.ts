@@ -49,14 +49,14 @@ export const GROUPS: readonly BenchGroup[] = [
     name: 'build',
     title: 'Building a 64 MiB kernel + 8 MiB initrd image',
     about:
-      "`semodel image build` against IBM's genprotimg v2.35.0, both live as child processes on the same inputs, alternated over 7 pairs: wall, CPU and peak RSS by /usr/bin/time, as medians of the per-pair ratios; semodel's RSS above `node -e 0` and its growth from a 16 MiB to a 64 MiB kernel; the model's buildImage in-process (bench/build.ts). Without genprotimg (../shared/peers/build-genprotimg.sh failed) the group says so and reports semodel alone.",
+      "`semodel image build` against IBM's genprotimg v2.35.0, both live as child processes on the same inputs, started as a user starts them (without the copy setting the bench runs under), alternated over 7 pairs: wall, CPU and peak RSS by /usr/bin/time, as medians of the per-pair ratios; semodel's RSS above `node -e 0` and its growth from a 16 MiB to a 64 MiB kernel; the model's buildImage in-process (bench/build.ts). Without genprotimg (../shared/peers/build-genprotimg.sh failed) the group says so and reports semodel alone.",
     run: benchBuild,
   },
   {
     name: 'verify-floor',
     title: 'Verifying a 72 MiB image against the C floor',
     about:
-      '`semodel image verify` against raw-verify (C/OpenSSL: per page one XTS decryption and three SHA-512 updates), both live as child processes on the same image, alternated over 7 pairs; the median of the per-pair ratios (bench/verify-floor.ts). Target ≤ 2.',
+      '`semodel image verify` against raw-verify (C/OpenSSL: per page one XTS decryption and three SHA-512 updates), both live as child processes on the same image, started as a user starts them (without the copy setting of the bench), alternated over 7 pairs; the median of the per-pair ratios (bench/verify-floor.ts). Target ≤ 2.',
     run: benchVerifyFloor,
   },
   {

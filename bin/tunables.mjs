@@ -43,7 +43,6 @@ export function untunedEnv(env) {
  */
 export function relaunchPays(argv) {
   const [command] = argv;
-  if (command === 'image') return false;
   return command === 'campaign' || command === 'conform' || command === 'explore' || command === 'trace';
 }
 

@@ -20,13 +20,12 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Set as PSet } from 'immutable';
 import { PageMap } from '../model/world/page-map.js';
 import { PAGE_SIZE } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { Unpack } from '../model/image-unpack/actions.js';
 import { startDigests } from '../model/se-format/image-pages.js';
-import { tweakKey } from '../model/image-unpack/slice.js';
+import { TweakSet } from '../model/image-unpack/tweak-set.js';
 import { step, type Guest, type World } from '../model/platform/index.js';
 import { formatResults, loadNote, measure, type BenchResult } from './harness.js';
 import { benchWorld, buildBenchImage, gcClock, median, nowMs, pattern, targetNote } from './unpack.js';
@@ -81,9 +80,8 @@ function worldWith(world: World, pages: number, distinct = false): World {
   if (base === undefined || image === undefined || image === null) throw new Error('the base guest has no image');
   const shared = pattern(PAGE_SIZE, 29, 11);
   const memory = PageMap.of(Array.from({ length: pages }, (_, i) => [i, distinct ? new Uint8Array(PAGE_SIZE) : shared] as const));
-  const usedTweaks = PSet<string>().withMutations((s) => {
-    for (let i = 0; i < pages; i++) s.add(tweakKey(tweakOf(0, i)));
-  });
+  let usedTweaks = TweakSet.empty();
+  for (let i = 0; i < pages; i++) usedTweaks = usedTweaks.add(tweakOf(0, i));
   const guest: Guest = {
     ...base,
     image: { ...image, nep: BigInt(MEMORY_PAGES) },
@@ -115,7 +113,6 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
     tweak: tweakOf(0xff, i),
     page: cipherPage,
   }));
-  const hexes = actions.map((a) => tweakKey(a.tweak));
   let next = 0;
 
   // Each size is measured with only its own state alive, so that the garbage collector's work on
@@ -151,7 +148,7 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
         steps.get(size)?.push(1e6 / perSecond);
         const structure = measure(`memory.set + usedTweaks.add, ${size} pages`, () => {
           next = (next + 1) % FRESH;
-          return [guest.memory.set(LARGE + 1 + next, cipherPage), guest.slices.unpack.usedTweaks.add(hexes[next] as string)];
+          return [guest.memory.set(LARGE + 1 + next, cipherPage), guest.slices.unpack.usedTweaks.add((actions[next] as Unpack).tweak)];
         }, { minTime: structureTime });
         structures.get(size)?.push(1e6 / structure);
       }
@@ -195,7 +192,7 @@ export async function benchStepScaling(options: { minTime?: number } = {}): Prom
     },
     { name: `memory.set + usedTweaks.add, ${SMALL} pages`, value: us(structures, SMALL), unit: 'µs/op' },
     { name: `memory.set + usedTweaks.add, ${LARGE.toLocaleString('en')} pages`, value: us(structures, LARGE), unit: 'µs/op' },
-    { name: 'memory.set + usedTweaks.add, 1 GiB / 16 pages', value: structureRatio, unit: 'ratio', note: `page table depth 1 → 4, tweak HAMT depth 1 → 4; median of ${PAIRS} alternated pairs` },
+    { name: 'memory.set + usedTweaks.add, 1 GiB / 16 pages', value: structureRatio, unit: 'ratio', note: `page table depth 1 → 4, tweak trie depth 1 → 4; median of ${PAIRS} alternated pairs` },
     { name: `building the ${LARGE.toLocaleString('en')}-page state (PageMap.of)`, value: buildMs, unit: 'ms' },
   ];
 }

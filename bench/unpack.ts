@@ -14,12 +14,12 @@ import { createDecipheriv, createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Map as PMap, Set as PSet } from 'immutable';
 import { PAGE_SIZE, u64be, utf8ToBytes } from '../model/core/bytes.js';
 import { nodeSuite } from '../model/crypto/node-suite.js';
 import type { CryptoSuite, DigestState, EcPoint } from '../model/crypto/suite.js';
 import { buildImage, deriveBuildSecrets, type BuiltImage, type ImageBuildInput } from '../model/se-format/image-builder.js';
-import { tweakKey } from '../model/image-unpack/slice.js';
+import { TweakSet } from '../model/image-unpack/tweak-set.js';
+import { PageMap } from '../model/world/page-map.js';
 import { initialWorld, step, type World } from '../model/platform/index.js';
 import { formatResults, measure, type BenchResult } from './harness.js';
 
@@ -206,7 +206,7 @@ export function gcClock(): { settle(): Promise<number>; stop(): void } {
  * page: the three digests as the model keeps them (the suite's immutable `DigestState`) against
  * three plain running node:crypto hashes; the model's own logic (a whole unpack
  * run with XTS and the digests stubbed out); and within it the persistent-structure work of one
- * unpack (`memory.has` + `set`, `usedTweaks.has` + `add` with the tweak by tweakKey).
+ * unpack (`memory.has` + `set`, `usedTweaks.has` + `add`).
  */
 function attribution(image: BuiltImage): { digests: number; rawHashes: number; structures: number; logic: number } {
   const pages = image.layout.pages;
@@ -239,20 +239,16 @@ function attribution(image: BuiltImage): { digests: number; rawHashes: number; s
   }, { minTime: 300 });
   // A guest already holding a quarter of the pages, as mid-way through an unpack.
   const held = Math.floor(count / 4);
-  const memory = PMap<number, Uint8Array>().withMutations((m) => {
-    for (let k = 0; k < held; k++) m.set(k, pages[k]?.stored ?? new Uint8Array(0));
-  });
-  const tweaks = PSet<string>().withMutations((t) => {
-    for (let k = 0; k < held; k++) t.add(tweakKey(pages[k]?.tweak ?? new Uint8Array(0)));
-  });
+  const memory = PageMap.of(Array.from({ length: held }, (_, k) => [k, pages[k]?.stored ?? new Uint8Array(0)] as const));
+  let tweaks = TweakSet.empty();
+  for (let k = 0; k < held; k++) tweaks = tweaks.add(pages[k]?.tweak ?? new Uint8Array(16));
   let fresh = held;
   const structures = measure('memory + usedTweaks', () => {
     fresh = fresh + 1 < count ? fresh + 1 : held; // pages the guest does not hold yet
     const p = pages[fresh];
     if (p === undefined) return undefined;
     const page = Number(p.address / BigInt(PAGE_SIZE));
-    const hex = tweakKey(p.tweak);
-    return memory.has(page) || tweaks.has(hex) ? undefined : [memory.set(page, p.stored), tweaks.add(hex)];
+    return memory.has(page) || tweaks.has(p.tweak) ? undefined : [memory.set(page, p.stored), tweaks.add(p.tweak)];
   }, { minTime: 300 });
   const stubbed = benchWorld(STUB_SUITE);
   modelUnpack(stubbed, image, { pageLimit: 2048 });
@@ -335,7 +331,7 @@ export async function benchUnpack(): Promise<BenchResult[]> {
       unit: 'µs/page',
       note: 'guards, persistent map and set, platform dispatch, GC',
     },
-    { name: '  of which memory.has/set + usedTweaks.has/add (tweakKey keys)', value: parts.structures, unit: 'µs/page' },
+    { name: '  of which memory.has/set + usedTweaks.has/add', value: parts.structures, unit: 'µs/page' },
   ];
 }
 

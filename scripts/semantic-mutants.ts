@@ -52,21 +52,21 @@ export const MUTANTS: readonly Mutant[] = [
     description: 'unpack: ADDRESS_ALREADY_UNPACKED checked before TOO_MANY_PAGES',
     search: `    // REQ-UNPACK-8: no more than NEP pages
     if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');
-    const page = Number(action.address / PAGE);
+    const page = at / PAGE_SIZE;
     // REQ-UNPACK-9: each page once
     if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');`,
-    replace: `    const page = Number(action.address / PAGE);
+    replace: `    const page = at / PAGE_SIZE;
     if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
     if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');`,
   },
   {
     file: H,
     description: 'unpack: TOO_MANY_PAGES checked before ADDRESS_OUT_OF_RANGE',
-    search: `    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
+    search: `    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
     // REQ-UNPACK-8: no more than NEP pages
     if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');`,
     replace: `    if (digests.nep >= image.nep) return fail(guest, 'TOO_MANY_PAGES');
-    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
+    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
   },
   {
     file: H,
@@ -80,21 +80,19 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: H,
     description: 'unpack: ADDRESS_OUT_OF_RANGE checked before ADDRESS_NOT_ALIGNED',
-    search: `    if (action.address % PAGE !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');
+    search: `    if (at > Number.MAX_SAFE_INTEGER ? (action.address & PAGE_OFFSET_MASK) !== 0n : at % PAGE_SIZE !== 0) return fail(guest, 'ADDRESS_NOT_ALIGNED');
     // REQ-UNPACK-7: ...and inside guest memory
-    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
-    replace: `    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
-    if (action.address % PAGE !== 0n) return fail(guest, 'ADDRESS_NOT_ALIGNED');`,
+    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
+    replace: `    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');
+    if (at > Number.MAX_SAFE_INTEGER ? (action.address & PAGE_OFFSET_MASK) !== 0n : at % PAGE_SIZE !== 0) return fail(guest, 'ADDRESS_NOT_ALIGNED');`,
   },
   {
     file: H,
     description: 'unpack: TWEAK_REUSED checked before ADDRESS_ALREADY_UNPACKED',
     search: `    if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
-    const tweak = tweakKey(action.tweak);
     // REQ-UNPACK-10: each tweak once per guest
-    if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');`,
-    replace: `    const tweak = tweakKey(action.tweak);
-    if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');
+    if (slice.usedTweaks.has(action.tweak)) return fail(guest, 'TWEAK_REUSED');`,
+    replace: `    if (slice.usedTweaks.has(action.tweak)) return fail(guest, 'TWEAK_REUSED');
     if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');`,
   },
   {
@@ -189,26 +187,27 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: H,
     description: 'a reused tweak is accepted',
-    search: `    if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');`,
-    replace: `    void tweak;`,
+    search: `    if (slice.usedTweaks.has(action.tweak)) return fail(guest, 'TWEAK_REUSED');`,
+    replace: `    // (no tweak check)`,
   },
   {
     file: H,
     description: 'tweak uniqueness per image (header tag) across guests instead of per guest',
-    search: `    if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');`,
+    search: `    if (slice.usedTweaks.has(action.tweak)) return fail(guest, 'TWEAK_REUSED');`,
     replace: `    const store = globalThis as unknown as { __semodelImageTweaks?: Map<string, Set<string>> };
     const byImage = (store.__semodelImageTweaks ??= new Map<string, Set<string>>());
-    const imageKey = tweakKey(image.headerTag);
+    const imageKey = String(image.headerTag);
+    const tweak = String(action.tweak);
     const seen = byImage.get(imageKey) ?? new Set<string>();
     byImage.set(imageKey, seen);
     if (seen.has(tweak)) return fail(guest, 'TWEAK_REUSED');
     seen.add(tweak);`,
   },
   {
-    file: 'model/image-unpack/slice.ts',
-    description: "tweakKey ignores the tweak's first two bytes (the component prefix): tweaks differing only there count as reused",
-    search: `  for (let i = 0; i < tweak.length; i += 2) key +=`,
-    replace: `  for (let i = 2; i < tweak.length; i += 2) key +=`,
+    file: 'model/image-unpack/tweak-set.ts',
+    description: "the tweak set ignores the tweak's first two bytes (the component prefix): tweaks differing only there count as reused",
+    search: `  return [w(0), w(4), w(8), w(12)];`,
+    replace: `  return [w(0) & 0xffff, w(4), w(8), w(12)];`,
   },
   {
     file: 'model/se-format/image-pages.ts',
@@ -226,8 +225,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: H,
     description: 'PLD extended over the plaintext instead of the stored page',
-    search: `          digests: addPage(digests, action.address, keep(action.tweak), stored),`,
-    replace: `          digests: addPage(digests, action.address, keep(action.tweak), plain),`,
+    search: `      digests: addPage(digests, action.address, action.tweak, action.page),`,
+    replace: `      digests: addPage(digests, action.address, action.tweak, plain),`,
   },
   {
     file: H,
@@ -244,8 +243,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: H,
     description: 'ADDRESS_OUT_OF_RANGE off by one (the page just past memory is accepted)',
-    search: `    if (action.address >= BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
-    replace: `    if (action.address > BigInt(guest.memoryPages) * PAGE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
+    search: `    if (at >= guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
+    replace: `    if (at > guest.memoryPages * PAGE_SIZE) return fail(guest, 'ADDRESS_OUT_OF_RANGE');`,
   },
   {
     file: H,
@@ -266,6 +265,13 @@ export const MUTANTS: readonly Mutant[] = [
     search: `    view.set(v);
     return view;`,
     replace: `    return v;`,
+  },
+  {
+    file: 'model/crypto/lazy-digest.ts',
+    description: "a running digest keeps the bytes it was given, not a copy: the next unpack's page, in the boundary's scratch memory, replaces the one pending",
+    search: `    const pending: Pending = { data: slabCopy(data), prev: this.pending };`,
+    replace: `    const pending: Pending = { data, prev: this.pending };
+    void slabCopy;`,
   },
   {
     file: 'model/world/guests.ts',
@@ -308,7 +314,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     file: 'model/platform/lifecycle.ts',
     description: 'destroy-guest accepted but the guest stays',
-    search: `    return { state: { ...world, guests: world.guests.delete(a.guest) }, outcome: { kind: 'accepted', response: {} } };`,
+    search: `    return { state: { ...after, guests: after.guests.delete(a.guest) }, outcome: { kind: 'accepted', response: {} } };`,
     replace: `    return { state: world, outcome: { kind: 'accepted', response: {} } };`,
   },
 ];

@@ -5,7 +5,6 @@
  */
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import { unpack } from '../../model/image-unpack/handlers.js';
-import { tweakKey } from '../../model/image-unpack/slice.js';
 import type { Handler } from '../../model/world/mechanism.js';
 import type { Unpack } from '../../model/image-unpack/actions.js';
 import { rejectedWith, withGuest } from './world-edit.js';
@@ -18,7 +17,7 @@ export const unpackAcceptingReusedTweak: UnpackHandler = (world, action) => {
   if (!rejectedWith(step, 'TWEAK_REUSED')) return step;
   const forgetful = withGuest(world, action.guest, (g) => ({
     ...g,
-    slices: { ...g.slices, unpack: { ...g.slices.unpack, usedTweaks: g.slices.unpack.usedTweaks.remove(tweakKey(action.tweak)) } },
+    slices: { ...g.slices, unpack: { ...g.slices.unpack, usedTweaks: g.slices.unpack.usedTweaks.remove(action.tweak) } },
   }));
   return unpack(forgetful, action);
 };
@@ -42,7 +41,7 @@ export const unpackTweakBeforeAddress: UnpackHandler = (world, action) => {
   const step = unpack(world, action);
   if (!rejectedWith(step, 'ADDRESS_ALREADY_UNPACKED')) return step;
   const guest = world.guests.get(action.guest);
-  if (guest?.slices.unpack.usedTweaks.has(tweakKey(action.tweak)) !== true) return step;
+  if (guest?.slices.unpack.usedTweaks.has(action.tweak) !== true) return step;
   // The address check passes once the page is gone: the model's own guard then answers TWEAK_REUSED.
   const page = Number(action.address / BigInt(PAGE_SIZE));
   const answer = unpack(

@@ -8,11 +8,12 @@
  * are fed, in order, into a copy of the last folded hash. Each byte is hashed once along a linear
  * history; branches of the history share their folded prefix.
  *
- * The data passed to `update` is kept by reference until it is folded: callers must not change
- * it afterwards (the model's actions are immutable values, so the reducers never do).
+ * The data passed to `update` is copied onto the list (../core/slab.ts), as a DigestState
+ * promises: the caller may change its bytes afterwards.
  * @module
  */
 import { concatBytes } from '@noble/hashes/utils.js';
+import { slabCopy } from '../core/slab.js';
 import type { DigestState } from './suite.js';
 
 /** How a suite drives one of its mutable hashes. */
@@ -48,7 +49,7 @@ class LazyDigest<H> implements DigestState {
   ) {}
 
   update(data: Uint8Array): DigestState {
-    const pending: Pending = { data, prev: this.pending };
+    const pending: Pending = { data: slabCopy(data), prev: this.pending };
     // When to fold only trades memory (pending chunks) against hash copies: folding at any
     // count, or never, feeds the same bytes in the same order, so the digests are the same.
     // Stryker disable next-line ArithmeticOperator: a wrong count only moves the next fold (performance-only, see above)

@@ -38,9 +38,10 @@ export interface Sealed {
 
 /**
  * An incremental SHA-512 value. It is immutable: `update` returns a new value and leaves the
- * old one usable, so that reducer state can hold it and stay persistent. Implementations may keep
- * the bytes passed to `update` by reference until they hash them (see ./lazy-digest.ts): like
- * every value in the model, they must not be changed afterwards.
+ * old one usable, so that reducer state can hold it and stay persistent. `update` keeps no
+ * reference to the bytes it is given: an implementation that hashes them later copies them first
+ * (see ./lazy-digest.ts), so a caller may pass bytes it changes afterwards (the boundary's scratch
+ * memory, for one).
  */
 export interface DigestState {
   /** The digest so far with `data` appended; `this` is unchanged. */

@@ -20,7 +20,7 @@ import { patchGuest, withGuestSlice } from '../world/records.js';
 import type { Guest, World } from '../world/world.js';
 import type { SetHeader, Start, Unpack, Verify } from './actions.js';
 import { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
-import { tweakKey, type UnpackSlice, type VerifyCheck } from './slice.js';
+import type { UnpackSlice, VerifyCheck } from './slice.js';
 
 /** The page size as a bigint, for guest addresses. */
 const PAGE = BigInt(PAGE_SIZE);
@@ -124,20 +124,20 @@ export function unpack(world: World, action: Unpack): Step<World, Empty> {
     const page = at / PAGE_SIZE;
     // REQ-UNPACK-9: each page once
     if (guest.memory.has(page)) return fail(guest, 'ADDRESS_ALREADY_UNPACKED');
-    const tweak = tweakKey(action.tweak);
     // REQ-UNPACK-10: each tweak once per guest
-    if (slice.usedTweaks.has(tweak)) return fail(guest, 'TWEAK_REUSED');
+    if (slice.usedTweaks.has(action.tweak)) return fail(guest, 'TWEAK_REUSED');
 
     // REQ-UNPACK-11: decrypt (or, under PCF bit 35, take as given) and extend the digests.
-    const stored = keep(action.page);
-    const plain = slice.noDecryption ? stored : world.suite.aesXtsDecrypt(xtsKey, action.tweak, stored);
+    // Only the page placed in memory is kept here: the tweak set keeps numbers, and a digest
+    // copies what it keeps (DigestState), so the boundary's scratch bytes go in as they are.
+    const plain = slice.noDecryption ? keep(action.page) : world.suite.aesXtsDecrypt(xtsKey, action.tweak, action.page);
     // Literals and patchGuest rather than spreads: this is the model's hottest step (world/records.ts).
     const next: UnpackSlice = {
       xtsKey: slice.xtsKey,
       noDecryption: slice.noDecryption,
       slotIndex: slice.slotIndex,
-      usedTweaks: slice.usedTweaks.add(tweak),
-      digests: addPage(digests, action.address, keep(action.tweak), stored),
+      usedTweaks: slice.usedTweaks.add(action.tweak),
+      digests: addPage(digests, action.address, action.tweak, action.page),
       verifyFailure: slice.verifyFailure,
     };
     return acceptGuest(patchGuest(guest, { memory: guest.memory.set(page, plain), slices: withSlice(guest, next) }), EMPTY);

@@ -13,7 +13,8 @@ import { newUnpackSlice } from './slice.js';
 export * from './actions.js';
 export { UNPACK_GUARDS } from './guards.js';
 export { UNPACK_REJECTIONS, type UnpackCode } from './rejections.js';
-export { newUnpackSlice, tweakKey, type UnpackSlice, type VerifyCheck } from './slice.js';
+export { newUnpackSlice, type UnpackSlice, type VerifyCheck } from './slice.js';
+export { TweakSet } from './tweak-set.js';
 
 /** Incremental image decryption. */
 export const imageUnpack = defineMechanism({

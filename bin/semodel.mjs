@@ -32,10 +32,10 @@ async function run() {
   const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= newest;
   const argv = process.argv.slice(2);
   if (fresh(bundled) && fresh(built)) {
-    await startEarly(argv, `${root}dist/bundle/image-build-worker.js`);
+    await startEarly(argv, `${root}dist/bundle/`);
     ({ main } = await import(pathToFileURL(bundled).href));
   } else if (fresh(built)) {
-    await startEarly(argv, `${root}dist/cli/image-build-worker.js`);
+    await startEarly(argv, `${root}dist/cli/`);
     ({ main } = await import(pathToFileURL(built).href));
   } else {
     const { register } = await import('tsx/esm/api');
@@ -48,11 +48,17 @@ async function run() {
 /**
  * For an `image build`, starts its encryption thread before the command's code loads: the
  * thread's own start-up (some 60 ms of CPU time) then runs beside that loading
- * (cli/image-build-worker.ts; the command drops the thread if the build turns out small).
+ * (cli/image-build-worker.ts; the command drops the thread if the build turns out small). For an
+ * `image verify` or `image extract`, starts its second thread, which reads the image meanwhile
+ * (cli/image-verify-early.ts). `dir` holds the compiled modules.
  */
-async function startEarly(argv, file) {
-  if (argv[0] !== 'image' || argv[1] !== 'build' || argv.includes('-h') || argv.includes('--help') || !existsSync(file)) return;
-  (await import(pathToFileURL(file).href)).startBuildWorkerEarly();
+async function startEarly(argv, dir) {
+  if (argv[0] !== 'image' || argv.includes('-h') || argv.includes('--help')) return;
+  if (argv[1] === 'build' && existsSync(`${dir}image-build-worker.js`)) {
+    (await import(pathToFileURL(`${dir}image-build-worker.js`).href)).startBuildWorkerEarly();
+  } else if ((argv[1] === 'verify' || argv[1] === 'extract') && existsSync(`${dir}image-verify-early.js`)) {
+    (await import(pathToFileURL(`${dir}image-verify-early.js`).href)).startVerifyWorkerEarly(argv);
+  }
 }
 
 try {

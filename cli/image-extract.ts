@@ -13,6 +13,7 @@ import type { ParsedImage } from '../model/se-format/image-layout.js';
 import { locateStage3bArgs, type MemBlob } from '../model/se-format/stage3-args.js';
 import { parse, onePositional } from './args.js';
 import { hexShort } from './image-common.js';
+import { EXTRACT_OPTIONS } from './image-verify-early.js';
 import { humanReport, loadForVerify, verifyRun, type VerifyRun } from './image-verify.js';
 import { UsageError, type Io } from './io.js';
 
@@ -84,13 +85,7 @@ function components(parsed: ParsedImage, run: VerifyRun): Map<(typeof OUTPUTS)[n
 export function imageExtract(argv: string[], io: Io): number {
   const { values, positionals } = parse(
     argv,
-    {
-      'host-key': { type: 'string', multiple: true },
-      out: { type: 'string' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    EXTRACT_OPTIONS,
     true,
     'image extract',
   );

@@ -20,6 +20,7 @@ import { cutHeaderLine, headerCutShort, IMAGE_SUITE, layoutErrorLine, readImageF
 import { UsageError, type Io } from './io.js';
 import { batchedVerifySuite } from './image-verify-suite.js';
 import { predictedDigest } from './image-verify-pld.js';
+import { dropEarly, VERIFY_OPTIONS } from './image-verify-early.js';
 import { startVerifyWorker, VERIFY_CHUNK_PAGES, type VerifyWorker } from './image-verify-worker.js';
 
 export const VERIFY_HELP = `usage: semodel image verify IMAGE --host-key PEM... [--json]
@@ -163,7 +164,7 @@ function runOnModel(parsed: ParsedImage, keys: readonly LoadedHostKey[]) {
   if (memoryPages > MAX_GUEST_PAGES) throw new UsageError(`the image needs ${memoryPages} guest pages; the model's guests have at most ${MAX_GUEST_PAGES}`);
   // A large image's pages are decrypted ahead and its PLD hashed on a second thread meanwhile
   // (./image-verify-worker.ts).
-  const worker = pages >= WORKER_PAGES ? startVerifyWorker(parsed.pages) : undefined;
+  const worker = pages >= WORKER_PAGES ? startVerifyWorker(parsed.pages) : (dropEarly(), undefined);
   try {
     return runWithSuite(parsed, keys, privates, memoryPages, worker);
   } finally {
@@ -292,11 +293,7 @@ export function humanReport(r: VerifyReport): string {
 
 /** The verify command. Returns the exit status. */
 export function imageVerify(argv: string[], io: Io): number {
-  const { values, positionals } = parse(argv, {
-    'host-key': { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, true, 'image verify');
+  const { values, positionals } = parse(argv, VERIFY_OPTIONS, true, 'image verify');
   if (values.help === true) {
     io.out(VERIFY_HELP);
     return 0;

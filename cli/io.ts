@@ -5,6 +5,7 @@
 import { closeSync, existsSync, fstatSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeEarlyRead } from './image-verify-early.js';
 
 /** Output streams and files, as the commands use them. */
 export interface Io {
@@ -185,6 +186,9 @@ export const processIo: Io = {
     });
   },
   readFileShared(path) {
+    // The image verify and extract start reading before their code loads (./image-verify-early.ts).
+    const early = takeEarlyRead(path);
+    if (early !== undefined) return early;
     return readOrFail(path, () => {
       const fd = openSync(path, 'r');
       try {

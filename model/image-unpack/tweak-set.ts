@@ -18,7 +18,7 @@ const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
 
 /** Tweaks per bucket before it splits (while the hash has bits left below its level). */
-export const BUCKET_MAX = 8;
+export const BUCKET_MAX = 16;
 
 /** The bytes of a tweak. */
 export const TWEAK_BYTES = 16;
@@ -32,10 +32,9 @@ class Bucket {
 type Slot = Node | Bucket | undefined;
 type Node = readonly Slot[];
 
-/** The four big-endian words of a 16-byte tweak. */
-function wordsOf(t: Uint8Array): [number, number, number, number] {
-  const w = (i: number): number => (((t[i] ?? 0) << 24) | ((t[i + 1] ?? 0) << 16) | ((t[i + 2] ?? 0) << 8) | (t[i + 3] ?? 0)) | 0;
-  return [w(0), w(4), w(8), w(12)];
+/** The big-endian 32-bit word at byte `i` of a tweak, as a signed integer. */
+function word(t: Uint8Array, i: number): number {
+  return ((t[i] ?? 0) << 24) | ((t[i + 1] ?? 0) << 16) | ((t[i + 2] ?? 0) << 8) | (t[i + 3] ?? 0);
 }
 
 /** MurmurHash3's finalizer: every input bit moves about half the output bits. */
@@ -45,27 +44,33 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/**
- * The 32-bit hash the set files a 16-byte tweak under (exported for tests that build colliding
- * tweaks).
- */
-export function tweakHash(tweak: Uint8Array): number {
-  const [w0, w1, w2, w3] = wordsOf(tweak);
-  return hashOf(w0, w1, w2, w3);
-}
-
 /** The hash of a tweak's words. */
 function hashOf(w0: number, w1: number, w2: number, w3: number): number {
   return mix(w0 ^ mix(w1 ^ mix(w2 ^ mix(w3))));
 }
 
-/** Whether the bucket holds the tweak of these words. */
-function inBucket(b: Bucket, w0: number, w1: number, w2: number, w3: number): boolean {
+/**
+ * The 32-bit hash the set files a 16-byte tweak under (exported for tests that build colliding
+ * tweaks).
+ */
+export function tweakHash(tweak: Uint8Array): number {
+  return hashOf(word(tweak, 0), word(tweak, 4), word(tweak, 8), word(tweak, 12));
+}
+
+/** Where in the bucket's words the tweak of these words starts, or -1. */
+function indexIn(b: Bucket, w0: number, w1: number, w2: number, w3: number): number {
   const w = b.words;
   for (let i = 0; i < w.length; i += 4) {
-    if (w[i] === w0 && w[i + 1] === w1 && w[i + 2] === w2 && w[i + 3] === w3) return true;
+    if (w[i] === w0 && w[i + 1] === w1 && w[i + 2] === w2 && w[i + 3] === w3) return i;
   }
-  return false;
+  return -1;
+}
+
+/** The bucket the tweak of hash `h` would be in, if any. */
+function bucketOf(root: Slot, h: number): Bucket | undefined {
+  let slot = root;
+  for (let shift = 0; slot !== undefined && !(slot instanceof Bucket); shift += BITS) slot = slot[(h >>> shift) & MASK];
+  return slot;
 }
 
 /**
@@ -96,11 +101,9 @@ export class TweakSet {
   /** Whether the set holds `tweak`; false for a value that is not 16 bytes long (no tweak is). */
   has(tweak: Uint8Array): boolean {
     if (tweak.length !== TWEAK_BYTES) return false;
-    const [w0, w1, w2, w3] = wordsOf(tweak);
-    const h = hashOf(w0, w1, w2, w3);
-    let slot = this.root;
-    for (let shift = 0; slot !== undefined && !(slot instanceof Bucket); shift += BITS) slot = slot[(h >>> shift) & MASK];
-    return slot !== undefined && inBucket(slot, w0, w1, w2, w3);
+    const w0 = word(tweak, 0), w1 = word(tweak, 4), w2 = word(tweak, 8), w3 = word(tweak, 12);
+    const b = bucketOf(this.root, hashOf(w0, w1, w2, w3));
+    return b !== undefined && indexIn(b, w0, w1, w2, w3) >= 0;
   }
 
   /**
@@ -109,15 +112,15 @@ export class TweakSet {
    */
   add(tweak: Uint8Array): TweakSet {
     if (tweak.length !== TWEAK_BYTES) throw new RangeError(`a tweak is ${TWEAK_BYTES} bytes, got ${tweak.length}`);
-    if (this.has(tweak)) return this;
-    const [w0, w1, w2, w3] = wordsOf(tweak);
-    return new TweakSet(insert(this.root, 0, hashOf(w0, w1, w2, w3), w0, w1, w2, w3), this.size + 1);
+    const w0 = word(tweak, 0), w1 = word(tweak, 4), w2 = word(tweak, 8), w3 = word(tweak, 12);
+    const root = insert(this.root, 0, hashOf(w0, w1, w2, w3), w0, w1, w2, w3);
+    return root === this.root ? this : new TweakSet(root, this.size + 1);
   }
 
   /** The set without `tweak` (this set when it holds none). */
   delete(tweak: Uint8Array): TweakSet {
     if (!this.has(tweak)) return this;
-    const [w0, w1, w2, w3] = wordsOf(tweak);
+    const w0 = word(tweak, 0), w1 = word(tweak, 4), w2 = word(tweak, 8), w3 = word(tweak, 12);
     return this.size === 1 ? TweakSet.NONE : new TweakSet(remove(this.root, 0, hashOf(w0, w1, w2, w3), w0, w1, w2, w3), this.size - 1);
   }
 
@@ -136,13 +139,23 @@ export class TweakSet {
   }
 }
 
-/** `slot` (at level `shift`) with the tweak added: copies the path to its bucket. */
+/** An empty node, every slot present (a packed array copies faster than a holey one). */
+function emptyNode(): Slot[] {
+  return new Array<Slot>(WIDTH).fill(undefined);
+}
+
+/** `slot` (at level `shift`) with the tweak added: copies the path to its bucket; `slot` itself when it holds the tweak. */
 function insert(slot: Slot, shift: number, h: number, w0: number, w1: number, w2: number, w3: number): Slot {
   if (slot === undefined) return new Bucket([w0, w1, w2, w3]);
   if (slot instanceof Bucket) {
+    if (indexIn(slot, w0, w1, w2, w3) >= 0) return slot;
     // A full bucket splits while the hash has bits below this level; at the last level it grows.
-    if (slot.words.length < 4 * BUCKET_MAX || shift >= 32) return new Bucket([...slot.words, w0, w1, w2, w3]);
-    let node: Slot = new Array<Slot>(WIDTH);
+    if (slot.words.length < 4 * BUCKET_MAX || shift >= 32) {
+      const words = slot.words.slice();
+      words.push(w0, w1, w2, w3);
+      return new Bucket(words);
+    }
+    let node: Slot = emptyNode();
     const w = slot.words;
     for (let i = 0; i < w.length; i += 4) {
       const [a, b, c, d] = [w[i] ?? 0, w[i + 1] ?? 0, w[i + 2] ?? 0, w[i + 3] ?? 0];
@@ -151,8 +164,10 @@ function insert(slot: Slot, shift: number, h: number, w0: number, w1: number, w2
     return insert(node, shift, h, w0, w1, w2, w3);
   }
   const i = (h >>> shift) & MASK;
+  const child = insert(slot[i], shift + BITS, h, w0, w1, w2, w3);
+  if (child === slot[i]) return slot;
   const copy = slot.slice();
-  copy[i] = insert(slot[i], shift + BITS, h, w0, w1, w2, w3);
+  copy[i] = child;
   return copy;
 }
 
@@ -160,12 +175,10 @@ function insert(slot: Slot, shift: number, h: number, w0: number, w1: number, w2
 function remove(slot: Slot, shift: number, h: number, w0: number, w1: number, w2: number, w3: number): Slot {
   if (slot === undefined) return undefined;
   if (slot instanceof Bucket) {
-    const kept: number[] = [];
-    const w = slot.words;
-    for (let i = 0; i < w.length; i += 4) {
-      if (!(w[i] === w0 && w[i + 1] === w1 && w[i + 2] === w2 && w[i + 3] === w3)) kept.push(w[i] ?? 0, w[i + 1] ?? 0, w[i + 2] ?? 0, w[i + 3] ?? 0);
-    }
-    return kept.length === 0 ? undefined : new Bucket(kept);
+    const at = indexIn(slot, w0, w1, w2, w3);
+    const words = slot.words.slice();
+    if (at >= 0) words.splice(at, 4);
+    return words.length === 0 ? undefined : new Bucket(words);
   }
   const i = (h >>> shift) & MASK;
   const copy = slot.slice();

@@ -40,21 +40,32 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
  * ```
  */
 export function predictedDigest(start: DigestState, pages: readonly Uint8Array[], job: PageHashJob | undefined): DigestState {
+  return new OnTrack(start, pages, job, 0);
+}
+
+/** A prediction fed exactly the first `count` pages so far. */
+class OnTrack implements DigestState {
+  constructor(
+    private readonly start: DigestState,
+    private readonly pages: readonly Uint8Array[],
+    private readonly job: PageHashJob | undefined,
+    private readonly count: number,
+  ) {}
+
+  update(data: Uint8Array): DigestState {
+    const next = this.pages[this.count];
+    return next !== undefined && same(data, next) ? new OnTrack(this.start, this.pages, this.job, this.count + 1) : this.replay().update(data);
+  }
+
+  digest(): Uint8Array {
+    const ahead = this.count === this.pages.length && this.count > 0 ? this.job?.result() : undefined;
+    return ahead ?? this.replay().digest();
+  }
+
   /** The base digest of the first `count` pages: where a history leaves the prediction. */
-  const replay = (count: number): DigestState => {
-    let d = start;
-    for (let i = 0; i < count; i++) d = d.update(pages[i] as Uint8Array);
+  private replay(): DigestState {
+    let d = this.start;
+    for (let i = 0; i < this.count; i++) d = d.update(this.pages[i] as Uint8Array);
     return d;
-  };
-  const onTrack = (count: number): DigestState => ({
-    update(data) {
-      const next = pages[count];
-      return next !== undefined && same(data, next) ? onTrack(count + 1) : replay(count).update(data);
-    },
-    digest() {
-      const ahead = count === pages.length && count > 0 ? job?.result() : undefined;
-      return ahead ?? replay(count).digest();
-    },
-  });
-  return onTrack(0);
+  }
 }

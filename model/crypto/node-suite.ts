@@ -264,14 +264,26 @@ function uncompressed(p: EcPoint): Uint8Array {
 
 /** node's ECDH object with `privateKey` set, or undefined when the scalar is not in [1, n-1]. */
 function ecdhWithKey(curve: CurveName, privateKey: Uint8Array): ReturnType<typeof createECDH> | undefined {
+  // setPrivateKey derives the public point (some 5-10 ms on P-521): a key used again (a host key's
+  // hash, then its key slot's ECDH) reuses its object, which computeSecret does not change.
+  const id = `${curve}:${Buffer.from(privateKey.buffer, privateKey.byteOffset, privateKey.length).toString('hex')}`;
+  const known = ECDH_OBJECTS.get(id);
+  if (known !== undefined) return known;
   const e = createECDH(ecdhName(curve));
   try {
     e.setPrivateKey(privateKey);
   } catch {
     return undefined; // ERR_CRYPTO_INVALID_KEYTYPE: "Private key is not valid for specified curve"
   }
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: the bound only limits memory
+  if (ECDH_OBJECTS.size >= MAX_ECDH_OBJECTS) ECDH_OBJECTS.delete(ECDH_OBJECTS.keys().next().value as string);
+  ECDH_OBJECTS.set(id, e);
   return e;
 }
+
+/** ECDH objects by curve and private key, the oldest dropped past {@link MAX_ECDH_OBJECTS}. */
+const ECDH_OBJECTS = new Map<string, ReturnType<typeof createECDH>>();
+const MAX_ECDH_OBJECTS = 16;
 
 function toBase64Url(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');

@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** One figure a benchmark reports. */
 export interface BenchResult {
@@ -155,6 +157,26 @@ export function alternatePairs<T>(pairs: number, a: () => T, b: () => T): { read
     }
   }
   return { a: runsA, b: runsB };
+}
+
+let fullGc: (() => void) | undefined | null = null;
+
+/**
+ * A full garbage collection now, where the process lets us (V8's `gc()`, reached as
+ * cli/young-gc.ts reaches it); else nothing. Run between timed runs, so that no run pays for the
+ * garbage another left.
+ */
+export function collectAll(): void {
+  if (fullGc === null) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const f: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
+      fullGc = typeof f === 'function' ? (f as () => void) : undefined;
+    } catch {
+      fullGc = undefined;
+    }
+  }
+  fullGc?.();
 }
 
 /** The one-minute load average and the number of cores, as a note for a figure measured under load. */

@@ -42,6 +42,12 @@ export interface DumpedPage {
 export interface PageChunk {
   readonly meta: Uint8Array;
   readonly slots: Uint8Array;
+  /**
+   * Each page's slot bytes as they were made, before they were copied into `slots` (undefined
+   * for a zero page): arrays nothing else holds, which the firmware may keep without a copy of
+   * its own while `slots` goes to the caller.
+   */
+  readonly pieces: readonly (Uint8Array | undefined)[];
 }
 
 /** The meta entry bytes of one page in `mode`. */
@@ -56,22 +62,30 @@ export function dumpPages(suite: CryptoSuite, keys: DumpKeys, first: number, cou
   const slots = new Uint8Array(count * PAGE_SIZE);
   // Real mode: one tweak buffer for the chunk (the suites copy the tweak): nonce OR the page address.
   const tweak = new Uint8Array(COMPONENT_SIZE);
+  const pieces: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(count).fill(undefined);
   for (let k = 0; k < count; k++) {
     const i = first + k;
     const p = pageAt(i);
     if (keys.mode === 'seed') {
       const s = sealSeedPage(suite, keys.dumpKey, i, p.state, p.bytes);
       meta.set(s.meta, k * entry);
+      pieces[k] = s.slot;
       slots.set(s.slot, k * PAGE_SIZE);
       continue;
     }
     writeTweakComponent(meta, k * entry, i, p.state);
     if (p.state === 'enc') {
       for (let j = 0; j < COMPONENT_SIZE; j++) tweak[j] = (meta[k * entry + j] ?? 0) | (keys.nonce[j] ?? 0);
-      slots.set(suite.aesXtsEncrypt(keys.xtsKey, tweak, p.bytes), k * PAGE_SIZE);
-    } else if (p.state === 'shared') slots.set(p.bytes.subarray(0, PAGE_SIZE), k * PAGE_SIZE);
+      const sealed = suite.aesXtsEncrypt(keys.xtsKey, tweak, p.bytes);
+      pieces[k] = sealed;
+      slots.set(sealed, k * PAGE_SIZE);
+    } else if (p.state === 'shared') {
+      const shared = p.bytes.slice(0, PAGE_SIZE);
+      pieces[k] = shared;
+      slots.set(shared, k * PAGE_SIZE);
+    }
   }
-  return { meta, slots };
+  return { meta, slots, pieces };
 }
 
 /** The CPU note of CPU `index`; `iv` is the real mode's fresh IV (seed mode derives its own). */

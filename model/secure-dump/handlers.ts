@@ -15,7 +15,8 @@ import { PCF_DUMP_ALLOWED } from '../se-format/format.js';
 import { dumpCompletion, dumpCpuNote, dumpPages } from '../se-format/dump-create.js';
 import { GCM_IV_SIZE } from '../se-format/dump-cpu-note.js';
 import { refusePlatform, refuseWith } from '../world/guests.js';
-import type { Guest, World } from '../world/world.js';
+import { copiedBlob, pagesBlob } from '../world/blobs.js';
+import type { Guest, HypervisorBlob, World } from '../world/world.js';
 import { CHUNK_BYTES, CHUNK_PAGES, type DumpComplete, type DumpCpuCall, type DumpInit, type DumpStorageState } from './actions.js';
 import { dumpCpuOf, draw, drawKeys, pageAt, snapshot } from './firmware.js';
 import { DUMP_REJECTIONS, type DumpCode } from './rejections.js';
@@ -31,10 +32,10 @@ function fail(world: World, code: DumpCode): Step<World, never> {
   return refuseWith(DUMP_REJECTIONS, world, code);
 }
 
-/** `world` with `guest`'s dump slice replaced and `blobs` handed to the hypervisor (copies). */
-function withDump(world: World, guest: Guest, dump: DumpSlice, blobs: readonly Uint8Array[]): World {
+/** `world` with `guest`'s dump slice replaced and `blobs` handed to the hypervisor. */
+function withDump(world: World, guest: Guest, dump: DumpSlice, blobs: readonly HypervisorBlob[]): World {
   const g = world.guests.get(guest.id) ?? guest;
-  const dumps = blobs.reduce((l, b) => l.push({ guest: guest.id, bytes: b.slice() }), world.hypervisor.dumps);
+  const dumps = blobs.reduce((l, b) => l.push(b), world.hypervisor.dumps);
   return { ...world, guests: world.guests.set(guest.id, { ...g, slices: { ...g.slices, dump } }), hypervisor: { ...world.hypervisor, dumps } };
 }
 
@@ -86,7 +87,7 @@ export function dumpStorageState(world: World, action: DumpStorageState): Step<W
   if (action.address >= BigInt(guest.memoryPages) * BigInt(PAGE_SIZE)) return fail(world, 'ADDRESS_OUT_OF_RANGE');
   const first = Number(action.address / BigInt(PAGE_SIZE));
   const chunk = dumpPages(world.suite, dump.keys, first, Math.min(CHUNK_PAGES, guest.memoryPages - first), (i) => pageAt(dump, i));
-  return { state: withDump(world, guest, guest.slices.dump, [chunk.meta, chunk.slots]), outcome: { kind: 'accepted', response: { meta: chunk.meta, pages: chunk.slots } } };
+  return { state: withDump(world, guest, guest.slices.dump, [copiedBlob(guest.id, chunk.meta), pagesBlob(guest.id, chunk.pieces)]), outcome: { kind: 'accepted', response: { meta: chunk.meta, pages: chunk.slots } } };
 }
 
 /**
@@ -101,7 +102,7 @@ export function dumpCpu(world: World, action: DumpCpuCall): Step<World, { readon
   if (action.cpu < 0 || action.cpu >= GUEST_CPUS) return fail(world, 'CPU_NOT_FOUND');
   const [iv, w] = dump.keys.mode === 'real' ? draw(world, guest.machine, GCM_IV_SIZE) : [new Uint8Array(GCM_IV_SIZE), world];
   const note = dumpCpuNote(world.suite, dump.keys, action.cpu, dumpCpuOf(dump.cpu), iv);
-  return { state: withDump(w, guest, guest.slices.dump, [note]), outcome: { kind: 'accepted', response: { note } } };
+  return { state: withDump(w, guest, guest.slices.dump, [copiedBlob(guest.id, note)]), outcome: { kind: 'accepted', response: { note } } };
 }
 
 /**
@@ -118,5 +119,5 @@ export function dumpComplete(world: World, action: DumpComplete): Step<World, { 
   const completion = dumpCompletion(world.suite, dump.keys, { iv, owner, pages: guest.memoryPages, cpus: GUEST_CPUS });
   // Stryker disable next-line all: the customer key of an accepted header is a valid P-521 point
   if (completion === undefined) throw new Error(`the customer key of guest ${guest.id} is not a P-521 point`);
-  return { state: withDump(w, guest, { active: null, completed: guest.slices.dump.completed + 1 }, [completion]), outcome: { kind: 'accepted', response: { completion } } };
+  return { state: withDump(w, guest, { active: null, completed: guest.slices.dump.completed + 1 }, [copiedBlob(guest.id, completion)]), outcome: { kind: 'accepted', response: { completion } } };
 }

@@ -6,7 +6,7 @@ import { Map as PMap } from 'immutable';
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../model/core/bytes.js';
 import { honestCalls } from '../../model/image-unpack/honest-driver.js';
-import { initialWorld, step, type Action, type World } from '../../model/platform/index.js';
+import { initialWorld, step, viewOf, type Action, type World } from '../../model/platform/index.js';
 import { assembleDump } from '../../model/se-format/dump-elf.js';
 import { openDump } from '../../model/se-format/dump-open.js';
 import { DUMP_CONFIG, dumpImage, OWNER_KEY } from '../../properties/secure-dump/fixtures.js';
@@ -117,6 +117,31 @@ describe('secure-dump handlers', () => {
     const past = step(w, { kind: 'dump-storage-state', guest: g, address: 2n << 20n });
     expect(past.outcome.kind === 'rejected' ? past.outcome.code : 'accepted').toBe('ADDRESS_OUT_OF_RANGE');
     expect(past.state).toBe(w);
+  });
+
+  it("the hypervisor's view holds each blob a dump call answered, byte for byte, whatever the caller does with its answer", () => {
+    for (const mode of ['real', 'seed'] as const) {
+      // A guest with secure pages and never-written (zero) ones, dumped in two chunks.
+      const [w0, g] = running(256 + 3);
+      let [w] = apply(w0, { kind: 'dump-init', guest: g, mode });
+      const answered: Uint8Array[] = [];
+      for (const a of [
+        { kind: 'dump-storage-state', guest: g, address: 0n },
+        { kind: 'dump-storage-state', guest: g, address: 1n << 20n },
+        { kind: 'dump-cpu', guest: g, cpu: 0 },
+        { kind: 'dump-complete', guest: g },
+      ] as Action[]) {
+        const [next, r] = apply(w, a);
+        w = next;
+        for (const v of Object.values(r)) {
+          answered.push(Uint8Array.from(v));
+          v.fill(0xee); // the caller's to change
+        }
+      }
+      const view = viewOf(w, { kind: 'hypervisor' });
+      const dumps = view !== null && view.party === 'hypervisor' ? view.dumps : [];
+      expect(dumps.map((d) => Buffer.from(d.bytes).toString('hex')), mode).toEqual(answered.map((b) => Buffer.from(b).toString('hex')));
+    }
   });
 
   it('every refusal leaves the world as it was', () => {

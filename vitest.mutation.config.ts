@@ -4,11 +4,16 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
+// A run over one group of files (scripts/mutate-group.ts) narrows the tests to that group's
+// suites: comma-separated globs. Fewer test files cover each mutant, so each mutant runs faster,
+// and the score is a lower bound of the one the whole model suite would give.
+const narrowed = process.env['SEMODEL_MUTATION_TESTS']?.split(',').filter((g) => g !== '');
+
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: [
+    include: narrowed ?? [
       'test/core/**/*.test.ts',
       'test/crypto/**/*.test.ts',
       'test/se-format/**/*.test.ts',

@@ -44,6 +44,7 @@ export const GROUPS: Readonly<Record<string, MutationGroup>> = {
       'test/secure-interception/*.test.ts',
       'test/se-format/dump-*.test.ts',
       'test/platform/rejection-tables.test.ts',
+      'test/platform/generated-docs.test.ts',
     ],
   },
   'boot-and-deploy': {
@@ -64,6 +65,7 @@ export const GROUPS: Readonly<Record<string, MutationGroup>> = {
       'test/confidential-boot/*.test.ts',
       'test/se-format/asn1-total.test.ts',
       'test/platform/rejection-tables.test.ts',
+      'test/platform/generated-docs.test.ts',
     ],
   },
 };
@@ -115,7 +117,7 @@ function main(): number {
   const r = spawnSync('npx', ['stryker', 'run', configFile], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SEMODEL_MUTATION_TESTS: group.tests.join(','), SEMODEL_MUTATION_RUNS: values.runs },
+    env: { ...process.env, SEMODEL_MUTATION_TESTS: JSON.stringify(group.tests), SEMODEL_MUTATION_RUNS: values.runs },
   });
   return r.status ?? 2;
 }

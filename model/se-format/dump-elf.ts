@@ -32,13 +32,15 @@ export const SECTION_META = 'pv_mem_meta';
 const EHDR = 64;
 const PHDR = 56;
 const SHDR = 64;
-const NOTES_AT = EHDR + 2 * PHDR;
+/** Where the notes start: after the ELF header and the two program headers (EHDR + 2 * PHDR). */
+const NOTES_AT = 0xb0;
 const PT_LOAD = 1;
 const PT_NOTE = 4;
 const ET_CORE = 4;
 const EM_S390 = 0x16;
 const NOTE_NAME = Uint8Array.of(0x43, 0x4f, 0x52, 0x45, 0); // "CORE\0"
-const SHSTRTAB = new TextEncoder().encode(`\0.shstrtab\0${SECTION_META}\0${SECTION_COMPLETION}\0`);
+/** The section-name string table (built when used, so that every test that writes a dump tries its mutants). */
+const shstrtab = (): Uint8Array => new TextEncoder().encode(`\0.shstrtab\0${SECTION_META}\0${SECTION_COMPLETION}\0`);
 const NAME_SHSTRTAB = 1;
 const NAME_META = 11;
 const NAME_COMPLETION = 23;
@@ -88,13 +90,14 @@ function writeShdr(out: Uint8Array, at: number, name: number, type: number, offs
 
 /** The dump file of `parts`, in the real platform's layout. */
 export function assembleDump(parts: DumpParts): Uint8Array {
+  const names = shstrtab();
   const notesSize = parts.cpuNotes.reduce((n, d) => n + noteSize(PRSTATUS_SIZE) + noteSize(d.length), 0);
   const memAt = align(NOTES_AT + notesSize, PAGE_SIZE);
   const memSize = parts.slots.reduce((n, s) => n + s.length, 0);
   const metaAt = memAt + memSize;
   const complAt = metaAt + parts.meta.length;
   const strAt = complAt + parts.completion.length;
-  const shoff = align(strAt + SHSTRTAB.length, 8);
+  const shoff = align(strAt + names.length, 8);
   const out = new Uint8Array(shoff + 4 * SHDR);
   out.set([0x7f, 0x45, 0x4c, 0x46, 2, 2, 1], 0);
   out[17] = ET_CORE;
@@ -122,8 +125,8 @@ export function assembleDump(parts: DumpParts): Uint8Array {
   }
   out.set(parts.meta, metaAt);
   out.set(parts.completion, complAt);
-  out.set(SHSTRTAB, strAt);
-  writeShdr(out, shoff + SHDR, NAME_SHSTRTAB, 3, strAt, SHSTRTAB.length);
+  out.set(names, strAt);
+  writeShdr(out, shoff + SHDR, NAME_SHSTRTAB, 3, strAt, names.length);
   writeShdr(out, shoff + 2 * SHDR, NAME_META, 1, metaAt, parts.meta.length);
   writeShdr(out, shoff + 3 * SHDR, NAME_COMPLETION, 1, complAt, parts.completion.length);
   return out;
@@ -145,8 +148,9 @@ function inside(offset: bigint, size: bigint, length: number): boolean {
 
 /** The NUL-terminated name at `at` of a string table, or undefined when it runs past the end. */
 function nameAt(strtab: Uint8Array, at: number): string | undefined {
+  // indexOf finds no NUL from an offset at or past the end either.
   const end = strtab.indexOf(0, at);
-  return at >= strtab.length || end < 0 ? undefined : new TextDecoder().decode(strtab.subarray(at, end));
+  return end < 0 ? undefined : new TextDecoder().decode(strtab.subarray(at, end));
 }
 
 /** The CPU notes of one PT_NOTE segment, or an error naming the note that runs past it. */

@@ -9,7 +9,7 @@
  * file must be exactly the one its pieces make, so any change to the dump is refused.
  * @module
  */
-import { equalBytes, PAGE_SIZE, readU32 } from '../core/bytes.js';
+import { bytesToHex, equalBytes, PAGE_SIZE, readU32 } from '../core/bytes.js';
 import { err, ok, codecError, type CodecError, type Result } from '../core/result.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { DumpCpu } from './dump-cpu.js';
@@ -81,7 +81,7 @@ export function openDump(suite: CryptoSuite, file: Uint8Array, key: OwnerKey): R
       const component = meta.subarray(i * entry, (i + 1) * entry);
       const state = pageStateOf(component);
       // REQ-DUMP-5: every page component names a valid state
-      if (state === undefined) return refused('page-state', `page ${i}: invalid page state in component ${hexOf(component)}`);
+      if (state === undefined) return refused('page-state', `page ${i}: invalid page state in component ${bytesToHex(component)}`);
       states.push(state);
       const slot = memory.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
       if (state === 'enc') out.set(decryptRealPage(suite, c.xtsKey, c.nonce, component, slot), i * PAGE_SIZE);
@@ -108,7 +108,7 @@ export function openDump(suite: CryptoSuite, file: Uint8Array, key: OwnerKey): R
   for (let i = 0; i < pages; i++) {
     const m = meta.subarray(i * entry, (i + 1) * entry);
     const state = pageStateOf(m.subarray(0, COMPONENT_SIZE));
-    if (state === undefined) return refused('page-state', `page ${i}: invalid page state in component ${hexOf(m.subarray(0, COMPONENT_SIZE))}`);
+    if (state === undefined) return refused('page-state', `page ${i}: invalid page state in component ${bytesToHex(m.subarray(0, COMPONENT_SIZE))}`);
     states.push(state);
     const plain = openSeedPage(suite, c.dumpKey, i, m, memory.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), state);
     // REQ-DUMP-9: every page authenticates at its index
@@ -118,8 +118,4 @@ export function openDump(suite: CryptoSuite, file: Uint8Array, key: OwnerKey): R
   // REQ-DUMP-9: nothing else of the file changed: it is exactly the file its pieces make
   if (!equalBytes(assembleDump({ cpuNotes, slots: [memory], meta, completion }), file)) return refused('layout', 'the file is not laid out as its pieces make it: bytes outside them were changed');
   return ok({ mode, cpus, pageStates: states, memory: out });
-}
-
-function hexOf(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

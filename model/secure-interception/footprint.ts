@@ -31,7 +31,8 @@ export function decodeText(text: Uint8Array): Decoded | undefined {
   const d2 = ((b2 & 0x0f) << 8) | b3;
   if (b0 === 0x83) {
     // DIAG: the code is the second-operand address; the model's DIAG 308 names it with no base register.
-    const rows = INSTRUCTIONS.filter((r) => r.format === 'RS' && r.diagCode === d2);
+    // Only the DIAG rows (format RS) carry a DIAG code.
+    const rows = INSTRUCTIONS.filter((r) => r.diagCode === d2);
     return rows.length === 0 || b2 >> 4 !== 0 ? undefined : { rows, fields: { r1: b1 >> 4, r2: b1 & 0x0f, b2: 0, d2 } };
   }
   const opcode = (b0 << 8) | b1;
@@ -42,6 +43,9 @@ export function decodeText(text: Uint8Array): Decoded | undefined {
 
 /** The row for the guest's registers: DIAG 308's by the subcode in r2; undefined for a subcode no row takes. */
 export function selectRow(d: Decoded, registers: readonly bigint[]): InstructionRow | undefined {
+  // The table gives subcodes exactly to the DIAG 308 rows, which decode as a group of three: a
+  // row alone never has subcodes, and a group never lacks them.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: either half alone decides the same for every row of the table (above)
   if (d.rows.length === 1 && d.rows[0]?.subcodes === undefined) return d.rows[0];
   const subcode = registers[d.fields.r2] ?? 0n;
   return d.rows.find((r) => (r.subcodes ?? []).some((s) => BigInt(s) === subcode));

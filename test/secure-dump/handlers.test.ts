@@ -83,6 +83,8 @@ describe('secure-dump handlers', () => {
     expect(r.value.cpus[0]?.gprs).toEqual(registers);
     expect(r.value.cpus[0]?.prefix).toBe(0x7e000);
     expect(r.value.cpus[0]?.psw).toEqual(guest.cpu.psw);
+    // What the model does not track is zero (and the OS-intervention flag off).
+    expect([r.value.cpus[0]?.timer, r.value.cpus[0]?.todcmp, r.value.cpus[0]?.osii]).toEqual([0n, 0n, false]);
     for (let p = 0; p < guest.memoryPages; p++) {
       const want = before?.get(p) ?? (p === sharedPage ? shared : new Uint8Array(PAGE_SIZE));
       expect(Buffer.from(r.value.memory.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE)).equals(Buffer.from(want)), `page ${p}`).toBe(true);
@@ -107,6 +109,20 @@ describe('secure-dump handlers', () => {
     expect(notes('seed')).toBe(1);
   });
 
+  it("seed-mode CPU notes and completion draw nothing from the firmware's generator; real-mode ones draw their IVs", () => {
+    const [w0, g] = running();
+    const rngAfter = (mode: 'real' | 'seed') => {
+      const [w] = apply(w0, { kind: 'dump-init', guest: g, mode });
+      const before = w.machines.get(MACHINE)?.firmware.rng;
+      const [w2] = apply(w, { kind: 'dump-cpu', guest: g, cpu: 0 });
+      const afterCpu = w2.machines.get(MACHINE)?.firmware.rng;
+      const [w3] = apply(w2, { kind: 'dump-complete', guest: g });
+      return [before === afterCpu, afterCpu === w3.machines.get(MACHINE)?.firmware.rng];
+    };
+    expect(rngAfter('seed')).toEqual([true, true]);
+    expect(rngAfter('real')).toEqual([false, false]);
+  });
+
   it('a guest of more than 1 MiB dumps in chunks of 256 pages, the last one shorter', () => {
     const [w0, g] = running(256 + 3);
     let [w] = apply(w0, { kind: 'dump-init', guest: g, mode: 'real' });
@@ -117,6 +133,13 @@ describe('secure-dump handlers', () => {
     const past = step(w, { kind: 'dump-storage-state', guest: g, address: 2n << 20n });
     expect(past.outcome.kind === 'rejected' ? past.outcome.code : 'accepted').toBe('ADDRESS_OUT_OF_RANGE');
     expect(past.state).toBe(w);
+  });
+
+  it('the first address past a guest of exactly 1 MiB is out of range', () => {
+    const [w0, g] = running(256);
+    const [w] = apply(w0, { kind: 'dump-init', guest: g, mode: 'real' });
+    const past = step(w, { kind: 'dump-storage-state', guest: g, address: 1n << 20n });
+    expect(past.outcome.kind === 'rejected' ? past.outcome.code : 'accepted').toBe('ADDRESS_OUT_OF_RANGE');
   });
 
   it("the hypervisor's view holds each blob a dump call answered, byte for byte, whatever the caller does with its answer", () => {

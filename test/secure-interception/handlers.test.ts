@@ -57,8 +57,9 @@ describe('guest-execute', () => {
     regs[5] = (1n << 64n) - 0x1000n;
     expect(codeOf(run(intcpWorld(), [load(regs), exec('b27d5000')]).outcomes[1])).toBe('ADDRESSING_EXCEPTION');
     expect(codeOf(run(intcpWorld(), [load(regs), exec('b27d5008')]).outcomes[1])).toBe('SPECIFICATION_EXCEPTION');
-    // Base register 0 means no base: the displacement alone.
+    // Base register 0 means no base: the displacement alone, whatever GR0 holds.
     expect(codeOf(run(intcpWorld(), [load(regs), exec('b2100ffc')]).outcomes[1])).toBe('accepted');
+    expect(codeOf(run(intcpWorld(), [load([2n, ...regs.slice(1)]), exec('b2100ffc')]).outcomes[1])).toBe('accepted');
     expect(codeOf(run(intcpWorld(), [load(regs), exec('b2100ffe')]).outcomes[1])).toBe('SPECIFICATION_EXCEPTION');
   });
 
@@ -90,7 +91,8 @@ describe('guest-execute', () => {
       expect(codeOf(outcomes[1]), String(sub)).toBe('SPECIFICATION_EXCEPTION');
       expect(world.hypervisor.interceptions.size).toBe(0);
     }
-    for (const text of ['83240309', '83241308', '8324f308', 'b2990000', '00000000']) {
+    // 0083…: a halfword opcode that equals DIAG's one-byte opcode is no DIAG.
+    for (const text of ['83240309', '83241308', '8324f308', 'b2990000', '00000000', '00830308']) {
       expect(codeOf(run(intcpWorld(), [exec(text)]).outcomes[0]), text).toBe('UNKNOWN_INSTRUCTION');
     }
     expect(codeOf(run(intcpWorld(), [{ kind: 'guest-execute', guest: 1, text: bytes('b2200012aa') }]).outcomes[0])).toBe('UNKNOWN_INSTRUCTION');
@@ -139,9 +141,12 @@ describe('guest-execute, control blocks', () => {
     }
     regs[2] = 0x3008n;
     expect(codeOf(run(intcpWorld(), [load(regs), exec('83240308')]).outcomes[1])).toBe('SPECIFICATION_EXCEPTION');
+    // r2 odd (5), with a block the even form takes: the pair r2, r2+1 needs r2 even.
     regs[2] = 0x3000n;
     regs[5] = 5n;
-    expect(codeOf(run(intcpWorld(), [load(regs), exec('83250308')]).outcomes[1])).toBe('SPECIFICATION_EXCEPTION');
+    const block = { kind: 'guest-store', guest: 1, address: 0x3000n, bytes: bytes('00000008') } as const;
+    expect(codeOf(run(intcpWorld(), [block, load(regs), exec('83250308')]).outcomes[2])).toBe('SPECIFICATION_EXCEPTION');
+    expect(codeOf(run(intcpWorld(), [block, load(regs), exec('83240308')]).outcomes[2])).toBe('accepted');
   });
 
   it('loads only the registers given, and keeps the others', () => {
